@@ -1,0 +1,34 @@
+//! `ApiError`: the one error type command-service handlers return. A 4xx says what was wrong;
+//! a 5xx is logged in full and answered without internal detail.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use shared_dto::error::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("no such resource")]
+    NotFound,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self {
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorBody::new("not_found", self.to_string()),
+            ),
+            Self::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorBody::new("internal", "the request could not be completed"),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

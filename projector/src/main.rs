@@ -1,0 +1,15 @@
+use clap::Parser;
+use projector::{App, Config};
+use service_runtime::{shutdown, telemetry};
+
+fn main() -> anyhow::Result<()> {
+    let config = Config::parse();
+    telemetry::init(&config.log)?;
+    tokio::runtime::Runtime::new()?.block_on(async {
+        App::build(config)
+            .await?
+            .run_until(shutdown::signal())
+            .await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,28 @@
+//! The query-service configuration: flags, with environment variables as the usual source.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use service_runtime::ServerArgs;
+use service_runtime::engine::{MongoArgs, RedisArgs};
+use service_runtime::telemetry::LogArgs;
+
+/// Where the service listens when neither `--listen` nor `LISTEN_ADDR` says otherwise.
+pub const DEFAULT_ADDR: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 8082);
+
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "query-service",
+    version,
+    about = "Public reads from the MongoDB read models; live seat maps over server-sent events."
+)]
+pub struct Config {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+    #[command(flatten)]
+    pub mongo: MongoArgs,
+    #[command(flatten)]
+    pub redis: RedisArgs,
+}

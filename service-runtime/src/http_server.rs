@@ -1,0 +1,99 @@
+//! Binding, serving and gracefully stopping a service's HTTP router.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Listening options shared by every service.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// Address to listen on (default: the service's own local port); port 0 picks a free
+    /// port, which is what tests do.
+    #[arg(long = "listen", env = "LISTEN_ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Longest time a request may take to produce its response head before it is answered
+    /// 408. A streaming body (SSE) is not bounded by it once its head is sent.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+/// A bound listener waiting for its router.
+pub struct HttpServer {
+    listener: TcpListener,
+    request_timeout: Duration,
+}
+
+impl HttpServer {
+    pub async fn bind(args: &ServerArgs, default_addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(args.listen.unwrap_or(default_addr)).await?;
+        Ok(Self {
+            listener,
+            request_timeout: Duration::from_secs(args.request_timeout_secs),
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound TCP listener has a local address")
+    }
+
+    /// Serves `router` until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn serve(
+        self,
+        router: Router,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = router
+            .layer(middleware::from_fn(record_http_metrics))
+            .layer(TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                self.request_timeout,
+            ))
+            .layer(TraceLayer::new_for_http().make_span_with(
+                |request: &Request| {
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                },
+            ))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+        tracing::info!(addr = %self.local_addr(), "listening");
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}
+
+/// Request count and latency per route template (not per concrete path, to bound cardinality).
+async fn record_http_metrics(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    response
+}

@@ -1,0 +1,19 @@
+//! Process plumbing shared by every Boxoffice deployable.
+//!
+//! Each service binary is `parse config → telemetry::init → App::build → serve until shutdown`.
+//! This crate owns the parts of that which are identical everywhere, so that a service crate
+//! only contains its own domain: how a process logs, how it stops, how it reports health,
+//! readiness and metrics, and how it serves HTTP.
+
+pub mod engine;
+pub mod http_server;
+pub mod operations;
+pub mod probe;
+pub mod shutdown;
+pub mod startup;
+pub mod telemetry;
+
+pub use http_server::{HttpServer, ServerArgs};
+pub use operations::{Readiness, operations_router};
+pub use probe::{Probe, ProbeError};
+pub use startup::StartupError;

@@ -1,0 +1,16 @@
+//! What can stop a service from starting at all (as opposed to an engine being down,
+//! which only makes it not ready).
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+    #[error("invalid PostgreSQL settings: {0}")]
+    Postgres(#[from] sqlx::Error),
+    #[error("invalid Redis settings: {0}")]
+    Redis(#[from] redis::RedisError),
+    #[error("invalid MongoDB settings: {0}")]
+    Mongo(#[from] mongodb::error::Error),
+    #[error("invalid Kafka settings: {0}")]
+    Kafka(#[from] crate::probe::ProbeError),
+}

@@ -1,0 +1,7 @@
+//! Wire types shared between Boxoffice deployables. No I/O lives here: only the shapes
+//! that cross a process boundary (Kafka topics, Redis keys, HTTP payloads) and pure logic
+//! that two services must compute identically.
+
+pub mod cdc;
+pub mod error;
+pub mod topic;

@@ -1,0 +1,23 @@
+//! Consumers on the stack's broker, each in a consumer group of its own.
+
+use rdkafka::ClientConfig;
+use rdkafka::consumer::StreamConsumer;
+
+use crate::stack::StackEnv;
+
+/// A consumer in a fresh group that reads `topics` from the earliest offset.
+///
+/// `session.timeout.ms` is short because the local broker delays JoinGroup by about half of it.
+pub fn consumer_from_earliest(env: &StackEnv, topics: &[&str]) -> anyhow::Result<StreamConsumer> {
+    use rdkafka::consumer::Consumer;
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &env.kafka_brokers)
+        .set("group.id", crate::unique_name("group"))
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .set("session.timeout.ms", "6000")
+        .set("topic.metadata.refresh.interval.ms", "500")
+        .create()?;
+    consumer.subscribe(topics)?;
+    Ok(consumer)
+}
