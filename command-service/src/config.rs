@@ -17,6 +17,8 @@ pub const DEFAULT_ADDR: SocketAddr =
     about = "Write model: organisations, venues, events, sessions, seat-map layouts, tiers and discounts."
 )]
 pub struct Config {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     #[command(flatten)]
     pub server: ServerArgs,
     #[command(flatten)]
@@ -25,4 +27,12 @@ pub struct Config {
     pub postgres: PostgresArgs,
     #[command(flatten)]
     pub oidc: OidcArgs,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
 }

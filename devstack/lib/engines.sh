@@ -105,7 +105,7 @@ url_mongo() { echo "$MONGO_URL"; }
 # --- Debezium CDC runner (embedded engine → broker).
 start_debezium() {
   mkdir -p "$DATA/debezium"
-  DEBEZIUM_HEALTH_PORT=$DEBEZIUM_HEALTH_PORT DEBEZIUM_OFFSETS_FILE="$DATA/debezium/offsets.dat" \
+  DEBEZIUM_HEALTH_PORT=$DEBEZIUM_HEALTH_PORT BOXOFFICE_DB_PORT=$POSTGRES_PORT KAFKA_BROKERS=$KAFKA_BROKERS \
     spawn debezium "$ROOT/debezium/run.sh" "$STATE/debezium-build" \
     "$ROOT/debezium/connector.properties" "$ROOT/debezium/local-engine.properties"
 }
@@ -152,6 +152,12 @@ target_dir() { echo "${CARGO_TARGET_DIR:-$ROOT/target}"; }
 build_services() {
   say "building the services (cargo build; the first build takes a few minutes)"
   (cd "$ROOT" && cargo build --workspace --bins --quiet) || fail "cargo build failed"
+}
+# Schema owners apply their migrations before any service starts (in production: a k3s Job).
+migrate_services() {
+  say "applying database migrations"
+  "$(target_dir)/debug/command-service" migrate >>"$LOGS/migrate.log" 2>&1 \
+    || fail "command-service migrations failed; see $LOGS/migrate.log"
 }
 start_service() {
   LISTEN_ADDR="127.0.0.1:$(service_port "$1")" LOG_FORMAT=json spawn "$1" "$(target_dir)/debug/$1"

@@ -1,13 +1,6 @@
 -- Infrastructure tables of the change-data-capture pipeline itself, created before the CDC
 -- runner starts. Idempotent: applied on every `stack up`.
 
--- The Debezium heartbeat action writes here, so the replication slot keeps advancing even
--- when no captured table changes (otherwise WAL piles up behind an idle slot).
-create table if not exists cdc_heartbeat (
-    cdc_heartbeat_id int primary key,
-    beat_at timestamptz not null default now()
-);
-
 -- Rows written by health checks and the pipeline smoke tests to prove Postgres → Debezium →
 -- broker end to end.
 create table if not exists pipeline_probe (

@@ -5,8 +5,10 @@
 //! only contains its own domain: how a process logs, how it stops, how it reports health,
 //! readiness and metrics, and how it serves HTTP.
 
+pub mod auth;
 pub mod engine;
 pub mod http_server;
+pub mod json_body;
 pub mod operations;
 pub mod probe;
 pub mod shutdown;
@@ -14,6 +16,7 @@ pub mod startup;
 pub mod telemetry;
 
 pub use http_server::{HttpServer, ServerArgs};
+pub use json_body::JsonBody;
 pub use operations::{Readiness, operations_router};
 pub use probe::{Probe, ProbeError};
 pub use startup::StartupError;

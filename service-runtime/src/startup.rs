@@ -13,4 +13,6 @@ pub enum StartupError {
     Mongo(#[from] mongodb::error::Error),
     #[error("invalid Kafka settings: {0}")]
     Kafka(#[from] crate::probe::ProbeError),
+    #[error("invalid OIDC settings: {0}")]
+    Oidc(#[from] crate::auth::OidcSettingsError),
 }

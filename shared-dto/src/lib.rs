@@ -3,5 +3,8 @@
 //! that two services must compute identically.
 
 pub mod cdc;
+pub mod discount;
 pub mod error;
+pub mod layout;
+pub mod money;
 pub mod topic;

@@ -21,3 +21,18 @@ pub fn consumer_from_earliest(env: &StackEnv, topics: &[&str]) -> anyhow::Result
     consumer.subscribe(topics)?;
     Ok(consumer)
 }
+
+/// The next message, skipping the "unknown topic" errors a subscription reports until the
+/// topic's first record creates it (change topics appear with their table's first change).
+pub async fn next_message(consumer: &StreamConsumer) -> rdkafka::message::BorrowedMessage<'_> {
+    use rdkafka::error::KafkaError;
+    use rdkafka::types::RDKafkaErrorCode;
+    loop {
+        match consumer.recv().await {
+            Ok(message) => return message,
+            Err(KafkaError::MessageConsumption(RDKafkaErrorCode::UnknownTopicOrPartition)) => {}
+            Err(KafkaError::MessageConsumption(RDKafkaErrorCode::UnknownTopic)) => {}
+            Err(error) => panic!("consuming from the broker failed: {error}"),
+        }
+    }
+}

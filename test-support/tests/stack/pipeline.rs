@@ -7,7 +7,7 @@ use serde::Deserialize;
 use shared_dto::cdc::{ChangeRecord, Envelope, Op};
 use shared_dto::topic::table_topic;
 use test_support::StackEnv;
-use test_support::kafka::consumer_from_earliest;
+use test_support::kafka::{consumer_from_earliest, next_message};
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -51,7 +51,7 @@ async fn a_row_inserted_updated_and_deleted_reaches_a_consumer_group_as_debezium
     let key_fragment = id.to_string();
     tokio::time::timeout(Duration::from_secs(60), async {
         while !(changes.len() == 3 && tombstone_seen) {
-            let message = consumer.recv().await.expect("broker delivers");
+            let message = next_message(&consumer).await;
             let key = message
                 .key()
                 .map(String::from_utf8_lossy)

@@ -25,9 +25,10 @@ import org.apache.logging.log4j.Logger;
 /**
  * Runs the Debezium embedded engine and publishes its change events to Kafka.
  *
- * <p>Usage: {@code Runner <connector.properties> [override.properties ...]}. Exits 0 after
- * SIGTERM/SIGINT (engine closed, offsets flushed), non-zero whenever the engine stops on its
- * own, so a supervisor restarts it.
+ * <p>Usage: {@code Runner <connector.properties> [override.properties ...]}. On SIGTERM/SIGINT
+ * the engine is closed (in-flight batch finished, offsets flushed) and the JVM exits with the
+ * signal's status (143/130). Exit 1 whenever the engine stops on its own or the broker is
+ * unreachable at start-up, exit 2 for configuration errors, so a supervisor restarts it.
  */
 public final class Runner {
     private static final Logger LOG = LogManager.getLogger(Runner.class);
@@ -52,6 +53,9 @@ public final class Runner {
         } catch (IllegalArgumentException e) {
             LOG.error("configuration error: {}", e.getMessage());
             System.exit(EXIT_CONFIG);
+        } catch (StartupException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(EXIT_ENGINE_DIED);
         } catch (Throwable t) {
             LOG.error("runner failed", t);
             System.exit(EXIT_ENGINE_DIED);
@@ -105,6 +109,7 @@ public final class Runner {
         KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(kafka));
 
         AtomicReference<Throwable> engineError = new AtomicReference<>();
+        AtomicBoolean stopRequested = new AtomicBoolean();
         DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
                 .using(engineProps)
                 .using(new DebeziumEngine.ConnectorCallback() {
@@ -125,6 +130,8 @@ public final class Runner {
                     }
                     if (success) {
                         LOG.info("engine completed: {}", message);
+                    } else if (stopRequested.get()) {
+                        LOG.warn("engine stopped during shutdown: {}", message);
                     } else {
                         // The engine has already logged the stack trace.
                         LOG.error("engine failed: {}", message);
@@ -133,7 +140,6 @@ public final class Runner {
                 .notifying(new KafkaPublisher(producer, state, shutdownGraceMs))
                 .build();
 
-        AtomicBoolean stopRequested = new AtomicBoolean();
         Thread engineThread = new Thread(engine, "debezium-engine");
         HealthServer healthRef = health;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -232,7 +238,8 @@ public final class Runner {
         });
         cfg.put(AdminClientConfig.CLIENT_ID_CONFIG, "boxoffice-cdc-probe");
         long deadline = System.currentTimeMillis() + timeoutMs;
-        try (Admin admin = Admin.create(cfg)) {
+        Admin admin = Admin.create(cfg);
+        try {
             while (true) {
                 try {
                     int nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
@@ -241,13 +248,25 @@ public final class Runner {
                     return;
                 } catch (Exception e) {
                     if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("Kafka broker " + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                                + " unreachable for " + timeoutMs + " ms", e);
+                        throw new StartupException("Kafka broker " + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                                + " unreachable for " + timeoutMs + " ms");
                     }
                     LOG.warn("waiting for Kafka broker {}: {}", kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), e.toString());
                     Thread.sleep(1000);
                 }
             }
+        } finally {
+            // Plain close() would wait default.api.timeout.ms for the abandoned probe.
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    /** A start-up precondition failed; reported as one line, exit status 1. */
+    static final class StartupException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message) {
+            super(message);
         }
     }
 }

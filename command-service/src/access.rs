@@ -1,0 +1,138 @@
+//! Who may see and change what. Organisation data is visible to its members only: to anyone
+//! else it does not exist (404, so ids leak nothing). Staff read; organisers write; platform
+//! admins and service clients act on every organisation.
+
+use service_runtime::auth::{Principal, Role};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// The caller's effective standing in one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// A platform admin or a service client.
+    Platform,
+    Organiser,
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    pub organisation_id: Uuid,
+    pub standing: Standing,
+}
+
+impl Access {
+    /// Staff have read-only access.
+    pub fn require_write(self) -> Result<Self, ApiError> {
+        match self.standing {
+            Standing::Staff => Err(ApiError::Forbidden("staff have read-only access")),
+            Standing::Platform | Standing::Organiser => Ok(self),
+        }
+    }
+
+    pub fn is_system(self) -> bool {
+        self.standing == Standing::Platform
+    }
+}
+
+/// Everything that belongs to exactly one organisation.
+#[derive(Debug, Clone, Copy)]
+pub enum Owned {
+    Organisation(Uuid),
+    Venue(Uuid),
+    Event(Uuid),
+    Tier(Uuid),
+    Session(Uuid),
+    Discount(Uuid),
+    Template(Uuid),
+}
+
+fn is_platform(principal: &Principal) -> bool {
+    principal.has_role(Role::Admin) || principal.has_role(Role::Service)
+}
+
+/// Resolves `resource` to its organisation and the caller's standing there; `NotFound` when
+/// either the resource does not exist or the caller is not a member.
+pub async fn access(
+    pool: &PgPool,
+    principal: &Principal,
+    resource: Owned,
+) -> Result<Access, ApiError> {
+    let (sql, id) = match resource {
+        Owned::Organisation(id) => (
+            "select organisation_id from organisation where organisation_id = $1",
+            id,
+        ),
+        Owned::Venue(id) => ("select organisation_id from venue where venue_id = $1", id),
+        Owned::Event(id) => ("select organisation_id from event where event_id = $1", id),
+        Owned::Tier(id) => (
+            "select e.organisation_id from tier t join event e using (event_id) where t.tier_id = $1",
+            id,
+        ),
+        Owned::Session(id) => (
+            "select e.organisation_id from session s join event e using (event_id) where s.session_id = $1",
+            id,
+        ),
+        Owned::Discount(id) => (
+            "select e.organisation_id from discount d join event e using (event_id) where d.discount_id = $1",
+            id,
+        ),
+        Owned::Template(id) => (
+            "select organisation_id from seat_map_template where seat_map_template_id = $1",
+            id,
+        ),
+    };
+    let organisation_id: Uuid = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let standing = standing_in(pool, principal, organisation_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Access {
+        organisation_id,
+        standing,
+    })
+}
+
+async fn standing_in(
+    pool: &PgPool,
+    principal: &Principal,
+    organisation_id: Uuid,
+) -> Result<Option<Standing>, ApiError> {
+    if is_platform(principal) {
+        return Ok(Some(Standing::Platform));
+    }
+    let email = principal.email.as_deref().map(str::to_lowercase);
+    let role: Option<String> = sqlx::query_scalar(
+        "select role::text from organisation_member
+         where organisation_id = $1 and (user_subject = $2 or email = $3)
+         order by role limit 1",
+    )
+    .bind(organisation_id)
+    .bind(&principal.subject)
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    Ok(role.map(|role| {
+        if role == "organiser" {
+            Standing::Organiser
+        } else {
+            Standing::Staff
+        }
+    }))
+}
+
+/// Only people holding the platform role `organiser` (or admins) may create organisations.
+pub fn require_can_create_organisation(principal: &Principal) -> Result<(), ApiError> {
+    if is_platform(principal) || principal.has_role(Role::Organiser) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only organisers can create organisations",
+        ))
+    }
+}

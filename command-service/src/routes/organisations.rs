@@ -1,0 +1,227 @@
+//! Organisations and their members (organisers and staff).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use service_runtime::JsonBody;
+use service_runtime::auth::Authenticated;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::access::{self, Owned, Standing};
+use crate::error::ApiError;
+use crate::routes::{Page, PageQuery};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganisation {
+    pub name: String,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
+#[sqlx(type_name = "member_role", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum MemberRole {
+    Organiser,
+    Staff,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    pub email: String,
+    pub role: MemberRole,
+    /// The member's identity-provider subject, when already known.
+    pub user_subject: Option<String>,
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Member {
+    pub email: String,
+    pub user_subject: Option<String>,
+    pub role: MemberRole,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Organisation {
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrganisationDetail {
+    #[serde(flatten)]
+    pub organisation: Organisation,
+    pub members: Vec<Member>,
+}
+
+fn validated_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::invalid(
+            "/name",
+            "a name of 1 to 200 characters is required",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn validated_email(email: &str) -> Result<String, ApiError> {
+    let email = email.trim().to_lowercase();
+    let plausible = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        });
+    if !plausible {
+        return Err(ApiError::invalid(
+            "/email",
+            "a valid email address is required",
+        ));
+    }
+    Ok(email)
+}
+
+/// Creates an organisation; its creator becomes its first organiser.
+#[utoipa::path(post, path = "/api/manage/organisations", tag = "organisations",
+    request_body = CreateOrganisation,
+    responses((status = 201, body = OrganisationDetail), (status = 403), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    JsonBody(request): JsonBody<CreateOrganisation>,
+) -> Result<(StatusCode, Json<OrganisationDetail>), ApiError> {
+    access::require_can_create_organisation(&principal)?;
+    let name = validated_name(&request.name)?;
+    let email = principal
+        .email
+        .as_deref()
+        .map(validated_email)
+        .transpose()?
+        .unwrap_or_else(|| format!("{}@subject.invalid", principal.subject));
+    let mut tx = state.pool.begin().await?;
+    let organisation: Organisation = sqlx::query_as(
+        "insert into organisation (organisation_id, name) values ($1, $2)
+         returning organisation_id, name, created_at, updated_at, version",
+    )
+    .bind(Uuid::now_v7())
+    .bind(name)
+    .fetch_one(&mut *tx)
+    .await?;
+    let member: Member = sqlx::query_as(
+        "insert into organisation_member (organisation_id, email, user_subject, role)
+         values ($1, $2, $3, 'organiser') returning email, user_subject, role, created_at",
+    )
+    .bind(organisation.organisation_id)
+    .bind(email)
+    .bind(&principal.subject)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OrganisationDetail {
+            organisation,
+            members: vec![member],
+        }),
+    ))
+}
+
+/// The organisations the caller belongs to.
+#[utoipa::path(get, path = "/api/manage/organisations", tag = "organisations",
+    params(PageQuery), responses((status = 200, body = Page<Organisation>)), security(("bearer" = [])))]
+pub async fn list_organisations(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<Page<Organisation>>, ApiError> {
+    let everything = principal.is_admin() || principal.is_service();
+    let email = principal.email.as_deref().map(str::to_lowercase);
+    let filter = "$1 or exists (select 1 from organisation_member m where m.organisation_id = o.organisation_id
+                  and (m.user_subject = $2 or m.email = $3))";
+    let items: Vec<Organisation> = sqlx::query_as(&format!(
+        "select organisation_id, name, created_at, updated_at, version from organisation o
+         where {filter} order by name limit $4 offset $5"
+    ))
+    .bind(everything)
+    .bind(&principal.subject)
+    .bind(&email)
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(&state.pool)
+    .await?;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "select count(*) from organisation o where {filter}"
+    ))
+    .bind(everything)
+    .bind(&principal.subject)
+    .bind(&email)
+    .fetch_one(&state.pool)
+    .await?;
+    Ok(Json(Page::new(items, page, total)))
+}
+
+#[utoipa::path(get, path = "/api/manage/organisations/{id}", tag = "organisations",
+    params(("id" = Uuid, Path)), responses((status = 200, body = OrganisationDetail), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn get_organisation(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<Uuid>,
+) -> Result<Json<OrganisationDetail>, ApiError> {
+    access::access(&state.pool, &principal, Owned::Organisation(id)).await?;
+    let organisation: Organisation = sqlx::query_as(
+        "select organisation_id, name, created_at, updated_at, version from organisation where organisation_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&state.pool)
+    .await?;
+    let members: Vec<Member> = sqlx::query_as(
+        "select email, user_subject, role, created_at from organisation_member
+         where organisation_id = $1 order by role, email",
+    )
+    .bind(id)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(Json(OrganisationDetail {
+        organisation,
+        members,
+    }))
+}
+
+/// Adds an organiser or staff member; only organisers of the organisation may.
+#[utoipa::path(post, path = "/api/manage/organisations/{id}/members", tag = "organisations",
+    params(("id" = Uuid, Path)), request_body = AddMember,
+    responses((status = 201, body = Member), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<Uuid>,
+    JsonBody(request): JsonBody<AddMember>,
+) -> Result<(StatusCode, Json<Member>), ApiError> {
+    let access = access::access(&state.pool, &principal, Owned::Organisation(id)).await?;
+    if access.standing == Standing::Staff {
+        return Err(ApiError::Forbidden("only organisers can manage members"));
+    }
+    let email = validated_email(&request.email)?;
+    let member: Member = sqlx::query_as(
+        "insert into organisation_member (organisation_id, email, user_subject, role)
+         values ($1, $2, $3, $4) returning email, user_subject, role, created_at",
+    )
+    .bind(id)
+    .bind(email)
+    .bind(request.user_subject)
+    .bind(request.role)
+    .fetch_one(&state.pool)
+    .await?;
+    Ok((StatusCode::CREATED, Json(member)))
+}

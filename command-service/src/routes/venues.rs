@@ -1,0 +1,240 @@
+//! Venues: where physical sessions happen, with coordinates for distance search.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use service_runtime::JsonBody;
+use service_runtime::auth::Authenticated;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::access::{self, Owned};
+use crate::error::ApiError;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVenue {
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub address_line: String,
+    pub city: String,
+    pub postcode: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. `GB`.
+    pub country: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// IANA time zone, e.g. `Europe/London`.
+    pub timezone: String,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateVenue {
+    pub name: Option<String>,
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    pub postcode: Option<String>,
+    pub country: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Venue {
+    pub venue_id: Uuid,
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub address_line: String,
+    pub city: String,
+    pub postcode: Option<String>,
+    pub country: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub timezone: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const VENUE_COLUMNS: &str = "venue_id, organisation_id, name, address_line, city, postcode, country, \
+    latitude, longitude, timezone, created_at, updated_at, version";
+
+fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(ApiError::invalid(
+            format!("/{field}"),
+            format!("{field} must be 1 to {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn validated_country(country: &str) -> Result<String, ApiError> {
+    let country = country.trim().to_uppercase();
+    if country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(country)
+    } else {
+        Err(ApiError::invalid(
+            "/country",
+            "country must be an ISO 3166-1 alpha-2 code such as GB",
+        ))
+    }
+}
+
+fn validated_coordinates(latitude: f64, longitude: f64) -> Result<(), ApiError> {
+    if !(latitude.is_finite() && (-90.0..=90.0).contains(&latitude)) {
+        return Err(ApiError::invalid(
+            "/latitude",
+            "latitude must be between -90 and 90",
+        ));
+    }
+    if !(longitude.is_finite() && (-180.0..=180.0).contains(&longitude)) {
+        return Err(ApiError::invalid(
+            "/longitude",
+            "longitude must be between -180 and 180",
+        ));
+    }
+    Ok(())
+}
+
+/// IANA zone names are `Area/Location[/Sub]` (or `UTC`); the set itself changes with tzdata
+/// releases, so only the shape is checked here.
+fn validated_timezone(timezone: &str) -> Result<String, ApiError> {
+    let timezone = timezone.trim();
+    let shaped = timezone == "UTC"
+        || (timezone.contains('/')
+            && timezone.len() <= 64
+            && timezone.split('/').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
+            }));
+    if shaped {
+        Ok(timezone.to_owned())
+    } else {
+        Err(ApiError::invalid(
+            "/timezone",
+            "timezone must be an IANA zone such as Europe/London",
+        ))
+    }
+}
+
+#[utoipa::path(post, path = "/api/manage/venues", tag = "venues", request_body = CreateVenue,
+    responses((status = 201, body = Venue), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn create_venue(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    JsonBody(request): JsonBody<CreateVenue>,
+) -> Result<(StatusCode, Json<Venue>), ApiError> {
+    access::access(
+        &state.pool,
+        &principal,
+        Owned::Organisation(request.organisation_id),
+    )
+    .await?
+    .require_write()?;
+    validated_coordinates(request.latitude, request.longitude)?;
+    let venue: Venue = sqlx::query_as(&format!(
+        "insert into venue (venue_id, organisation_id, name, address_line, city, postcode, country,
+                            latitude, longitude, timezone)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning {VENUE_COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(request.organisation_id)
+    .bind(required_text("name", &request.name, 200)?)
+    .bind(required_text("address_line", &request.address_line, 300)?)
+    .bind(required_text("city", &request.city, 100)?)
+    .bind(request.postcode.map(|postcode| postcode.trim().to_owned()))
+    .bind(validated_country(&request.country)?)
+    .bind(request.latitude)
+    .bind(request.longitude)
+    .bind(validated_timezone(&request.timezone)?)
+    .fetch_one(&state.pool)
+    .await?;
+    Ok((StatusCode::CREATED, Json(venue)))
+}
+
+#[utoipa::path(get, path = "/api/manage/venues/{id}", tag = "venues", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Venue), (status = 404)), security(("bearer" = [])))]
+pub async fn get_venue(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Venue>, ApiError> {
+    access::access(&state.pool, &principal, Owned::Venue(id)).await?;
+    let venue = sqlx::query_as(&format!(
+        "select {VENUE_COLUMNS} from venue where venue_id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&state.pool)
+    .await?;
+    Ok(Json(venue))
+}
+
+#[utoipa::path(patch, path = "/api/manage/venues/{id}", tag = "venues", params(("id" = Uuid, Path)),
+    request_body = UpdateVenue,
+    responses((status = 200, body = Venue), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn update_venue(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<Uuid>,
+    JsonBody(request): JsonBody<UpdateVenue>,
+) -> Result<Json<Venue>, ApiError> {
+    access::access(&state.pool, &principal, Owned::Venue(id))
+        .await?
+        .require_write()?;
+    let mut tx = state.pool.begin().await?;
+    let current: Venue = sqlx::query_as(&format!(
+        "select {VENUE_COLUMNS} from venue where venue_id = $1 for update"
+    ))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let latitude = request.latitude.unwrap_or(current.latitude);
+    let longitude = request.longitude.unwrap_or(current.longitude);
+    validated_coordinates(latitude, longitude)?;
+    let venue: Venue = sqlx::query_as(&format!(
+        "update venue set name = $2, address_line = $3, city = $4, postcode = $5, country = $6,
+                latitude = $7, longitude = $8, timezone = $9
+         where venue_id = $1 returning {VENUE_COLUMNS}"
+    ))
+    .bind(id)
+    .bind(required_text(
+        "name",
+        request.name.as_deref().unwrap_or(&current.name),
+        200,
+    )?)
+    .bind(required_text(
+        "address_line",
+        request
+            .address_line
+            .as_deref()
+            .unwrap_or(&current.address_line),
+        300,
+    )?)
+    .bind(required_text(
+        "city",
+        request.city.as_deref().unwrap_or(&current.city),
+        100,
+    )?)
+    .bind(request.postcode.or(current.postcode))
+    .bind(validated_country(
+        request.country.as_deref().unwrap_or(&current.country),
+    )?)
+    .bind(latitude)
+    .bind(longitude)
+    .bind(validated_timezone(
+        request.timezone.as_deref().unwrap_or(&current.timezone),
+    )?)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(venue))
+}

@@ -1,0 +1,133 @@
+//! Organisation data is private to its members; staff read; bad tokens are 401.
+
+use reqwest::Method;
+use serde_json::json;
+use test_support::oidc::users;
+
+use crate::support::spawn_app;
+
+#[tokio::test]
+async fn an_organiser_cannot_see_or_change_another_organisations_event() {
+    let app = spawn_app().await;
+    let organisation = app.organisation(&app.organiser).await;
+    let event = app.draft_event(&app.organiser, organisation).await;
+    let path = format!("/api/manage/events/{event}");
+
+    let read = app.get(&path, &app.organiser_2).await;
+    assert_eq!(
+        read.status, 404,
+        "another organisation's event does not exist for them"
+    );
+    let edit = app
+        .patch(&path, &app.organiser_2, json!({"title": "Hijacked"}))
+        .await;
+    assert_eq!(edit.status, 404);
+    let tier = app
+        .post(
+            &format!("{path}/tiers"),
+            &app.organiser_2,
+            json!({"name": "Free", "colour": "#000000", "price_minor": 0, "currency": "EUR"}),
+        )
+        .await;
+    assert_eq!(tier.status, 404);
+    let listed = app.get("/api/manage/events", &app.organiser_2).await;
+    assert_eq!(listed.body["total"], 0, "{}", listed.body);
+
+    let title: String = sqlx::query_scalar("select title from event where event_id = $1")
+        .bind(event)
+        .fetch_one(&app.pool)
+        .await
+        .expect("event");
+    assert_eq!(title, "Night at the Harbour");
+    assert_eq!(
+        app.get(&path, &app.admin).await.status,
+        200,
+        "admins see everything"
+    );
+}
+
+#[tokio::test]
+async fn staff_can_read_their_organisation_but_not_write() {
+    let app = spawn_app().await;
+    let organisation = app.organisation(&app.organiser).await;
+    let event = app.draft_event(&app.organiser, organisation).await;
+    let added = app
+        .post(
+            &format!("/api/manage/organisations/{organisation}/members"),
+            &app.organiser,
+            json!({"email": users::STAFF, "role": "staff"}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let again = app
+        .post(
+            &format!("/api/manage/organisations/{organisation}/members"),
+            &app.organiser,
+            json!({"email": users::STAFF.to_uppercase(), "role": "staff"}),
+        )
+        .await;
+    assert_eq!(again.status, 409);
+
+    let path = format!("/api/manage/events/{event}");
+    assert_eq!(app.get(&path, &app.staff).await.status, 200);
+    let edit = app
+        .patch(&path, &app.staff, json!({"title": "Staff edit"}))
+        .await;
+    assert_eq!(edit.status, 403, "{}", edit.body);
+    let publish = app
+        .post(&format!("{path}/publish"), &app.staff, json!({}))
+        .await;
+    assert_eq!(publish.status, 403);
+    let members = app
+        .post(
+            &format!("/api/manage/organisations/{organisation}/members"),
+            &app.staff,
+            json!({"email": "friend@example.com", "role": "organiser"}),
+        )
+        .await;
+    assert_eq!(members.status, 403);
+}
+
+#[tokio::test]
+async fn attendees_cannot_create_organisations() {
+    let app = spawn_app().await;
+    let oidc = test_support::oidc::Oidc::new(&test_support::StackEnv::from_env());
+    let attendee = oidc
+        .user_token(users::ATTENDEE, users::PASSWORD)
+        .await
+        .expect("token");
+    let response = app
+        .post(
+            "/api/manage/organisations",
+            &attendee,
+            json!({"name": "Mine"}),
+        )
+        .await;
+    assert_eq!(response.status, 403);
+}
+
+#[tokio::test]
+async fn missing_forged_and_tampered_tokens_are_401() {
+    let app = spawn_app().await;
+    let organisation = app.organisation(&app.organiser).await;
+    let path = format!("/api/manage/organisations/{organisation}");
+
+    let missing = app.call(Method::GET, &path, None, None).await;
+    assert_eq!(missing.status, 401);
+    assert_eq!(missing.code(), "unauthorized");
+
+    // Same header and claims, different signature: flip the last signature character.
+    let mut forged = app.organiser.clone();
+    let last = forged.pop().expect("a token");
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(app.get(&path, &forged).await.status, 401);
+
+    // A tampered payload (claims swapped for another user's) with the original signature.
+    let parts: Vec<&str> = app.organiser.split('.').collect();
+    let other: Vec<&str> = app.organiser_2.split('.').collect();
+    let spliced = format!("{}.{}.{}", parts[0], other[1], parts[2]);
+    assert_eq!(app.get(&path, &spliced).await.status, 401);
+
+    assert_eq!(app.get(&path, "not-a-jwt").await.status, 401);
+    assert_eq!(app.get(&path, &app.organiser).await.status, 200);
+}

@@ -1,0 +1,7 @@
+//! command-service against the real PostgreSQL and real OIDC tokens.
+
+mod authorisation;
+mod cdc;
+mod support;
+mod validation;
+mod wizard;
