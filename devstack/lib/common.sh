@@ -59,9 +59,13 @@ $(tail -n 15 "$LOGS/$name.log" 2>/dev/null | sed 's/^/    | /')"
 
 pid_of() { cat "$RUN/$1.pid" 2>/dev/null; }
 
+# is_running NAME: the recorded process exists and is not a zombie (a killed engine whose
+# parent has gone stays one until reaped, and kill -0 still succeeds on it).
 is_running() {
-  local pid; pid=$(pid_of "$1") || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  local pid state; pid=$(pid_of "$1") || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  state=$(ps -o stat= -p "$pid" 2>/dev/null)
+  [[ $state != Z* ]]
 }
 
 # spawn NAME COMMAND...: starts COMMAND in its own session (so stopping it takes its children
@@ -91,4 +95,4 @@ stop_pid() {
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+http_ok() { curl -fs -o /dev/null --max-time 2 "$1" 2>/dev/null; }
