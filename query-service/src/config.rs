@@ -3,8 +3,10 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use service_runtime::ServerArgs;
-use service_runtime::engine::{MongoArgs, RedisArgs};
+use service_runtime::engine::{MongoArgs, OidcArgs, RedisArgs};
 use service_runtime::telemetry::LogArgs;
+
+use crate::live::LiveArgs;
 
 /// Where the service listens when neither `--listen` nor `LISTEN_ADDR` says otherwise.
 pub const DEFAULT_ADDR: SocketAddr =
@@ -25,4 +27,8 @@ pub struct Config {
     pub mongo: MongoArgs,
     #[command(flatten)]
     pub redis: RedisArgs,
+    #[command(flatten)]
+    pub oidc: OidcArgs,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }

@@ -1,14 +1,25 @@
 //! Public reads from the MongoDB read models; live seat maps over server-sent events.
+//!
+//! `catalog` serves the read models (search, event detail, sessions, trending, organiser
+//! sales); `live` merges live holds from Redis into seat maps and streams seat changes.
 
+pub mod catalog;
 pub mod config;
 pub mod error;
+pub mod live;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::{Json, Router};
+use service_runtime::auth::Authenticator;
 use service_runtime::probe::{MongoProbe, RedisProbe};
 use service_runtime::{HttpServer, Readiness, StartupError, operations_router};
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use config::Config;
 use error::ApiError;
@@ -21,12 +32,22 @@ pub const SERVICE: &str = "query-service";
 pub struct AppState {
     pub read_store: mongodb::Database,
     pub redis: redis::Client,
+    pub auth: Authenticator,
+    pub live: live::LiveSeats,
 }
 
-/// A built service: listener bound, engines configured, ready to serve.
+impl FromRef<AppState> for Authenticator {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// A built service: listener bound, engines configured, background tasks started.
 pub struct App {
     server: HttpServer,
     router: Router,
+    background: CancellationToken,
+    live: live::LiveSeats,
 }
 
 impl App {
@@ -35,17 +56,31 @@ impl App {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let mongo = config.mongo.client().await?;
         let redis = config.redis.client()?;
+        let auth = Authenticator::new(&config.oidc)?;
+        let read_store = mongo.database(&config.mongo.mongo_database);
+        let background = CancellationToken::new();
+        let live = live::LiveSeats::start(
+            &config.live,
+            redis.clone(),
+            config.redis.hold_keys(),
+            read_store.clone(),
+            background.clone(),
+        );
         let readiness = Readiness::new()
             .with(MongoProbe(mongo.clone()))
             .with(RedisProbe(redis.clone()));
         let state = AppState {
-            read_store: mongo.database(&config.mongo.mongo_database),
+            read_store,
             redis,
+            auth,
+            live: live.clone(),
         };
         let server = HttpServer::bind(&config.server, config::DEFAULT_ADDR).await?;
         Ok(Self {
             server,
             router: router(state, readiness),
+            background,
+            live,
         })
     }
 
@@ -53,19 +88,41 @@ impl App {
         self.server.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then drains in-flight requests.
+    /// Serves until `shutdown` resolves; open streams are ended promptly, then in-flight
+    /// requests drain and background tasks stop.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        self.server.serve(self.router, shutdown).await
+        let live = self.live.clone();
+        let shutdown = async move {
+            shutdown.await;
+            live.close_streams();
+        };
+        let served = self.server.serve(self.router, shutdown).await;
+        self.background.cancel();
+        self.live.stopped().await;
+        served
     }
 }
 
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Boxoffice query-service",
+    description = "Public catalogue, seat maps and live seat streams under /api/catalog."
+))]
+struct ApiDoc;
+
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(catalog::routes())
+        .merge(live::routes())
+        .split_for_parts();
     Router::new()
         .merge(operations_router(SERVICE, readiness))
+        .route("/openapi.json", get(move || async move { Json(openapi) }))
+        .merge(api)
         .fallback(unknown_route)
         .with_state(state)
 }

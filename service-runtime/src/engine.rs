@@ -39,11 +39,19 @@ impl PostgresArgs {
 pub struct RedisArgs {
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:16379/")]
     pub redis_url: String,
+    /// Prefix of every hold key and channel (see `shared_dto::seat_hold`); order-service and
+    /// query-service must agree on it.
+    #[arg(long, env = "HOLD_KEY_PREFIX", default_value = shared_dto::seat_hold::DEFAULT_PREFIX)]
+    pub hold_key_prefix: String,
 }
 
 impl RedisArgs {
     pub fn client(&self) -> redis::RedisResult<redis::Client> {
         redis::Client::open(self.redis_url.as_str())
+    }
+
+    pub fn hold_keys(&self) -> shared_dto::seat_hold::HoldKeys {
+        shared_dto::seat_hold::HoldKeys::new(self.hold_key_prefix.clone())
     }
 }
 

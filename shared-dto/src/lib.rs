@@ -7,4 +7,6 @@ pub mod discount;
 pub mod error;
 pub mod layout;
 pub mod money;
+pub mod read_model;
+pub mod seat_hold;
 pub mod topic;

@@ -25,14 +25,15 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
-    /// Creates a database with `migrator`'s migrations applied.
-    pub async fn create(env: &StackEnv, migrator: &Migrator) -> anyhow::Result<Self> {
+    /// Creates a database with the migrations of every migrator applied, in order (services
+    /// that share a database each own their migrations).
+    pub async fn create(env: &StackEnv, migrators: &[&Migrator]) -> anyhow::Result<Self> {
         let mut admin = PgConnection::connect(&env.database_url_for("postgres"))
             .await
             .context(
                 "connecting to the stack's PostgreSQL (is `devstack/stack up --engines` running?)",
             )?;
-        let template = ensure_template(env, &mut admin, migrator).await?;
+        let template = ensure_template(env, &mut admin, migrators).await?;
         let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
         let name = format!("test_{now}_{}", uuid::Uuid::new_v4().simple());
         admin
@@ -52,9 +53,9 @@ impl TestDatabase {
 async fn ensure_template(
     env: &StackEnv,
     admin: &mut PgConnection,
-    migrator: &Migrator,
+    migrators: &[&Migrator],
 ) -> anyhow::Result<String> {
-    let template = format!("template_{:016x}", migrations_hash(migrator));
+    let template = format!("template_{:016x}", migrations_hash(migrators));
     admin
         .execute("select pg_advisory_lock(hashtext('boxoffice-test-template'))")
         .await?;
@@ -74,10 +75,12 @@ async fn ensure_template(
                 .execute(format!(r#"create database "{building}""#).as_str())
                 .await?;
             let mut connection = PgConnection::connect(&env.database_url_for(&building)).await?;
-            migrator
-                .run(&mut connection)
-                .await
-                .context("migrating the test template")?;
+            for migrator in migrators {
+                migrator
+                    .run(&mut connection)
+                    .await
+                    .context("migrating the test template")?;
+            }
             connection.close().await?;
             // Renamed only once complete, so a crash mid-migration never leaves a usable
             // half-migrated template behind.
@@ -94,9 +97,9 @@ async fn ensure_template(
     outcome.map(|()| template)
 }
 
-fn migrations_hash(migrator: &Migrator) -> u64 {
+fn migrations_hash(migrators: &[&Migrator]) -> u64 {
     let mut hasher = DefaultHasher::new();
-    for migration in migrator.iter() {
+    for migration in migrators.iter().flat_map(|migrator| migrator.iter()) {
         migration.version.hash(&mut hasher);
         migration.checksum.hash(&mut hasher);
     }

@@ -46,7 +46,7 @@ impl Response {
 /// given), with real tokens for the demo users.
 pub async fn spawn_app() -> TestApp {
     let env = StackEnv::from_env();
-    let database = TestDatabase::create(&env, &command_service::MIGRATOR)
+    let database = TestDatabase::create(&env, &[&command_service::MIGRATOR])
         .await
         .expect("test database");
     spawn_on(&env, &database.url, database.pool).await

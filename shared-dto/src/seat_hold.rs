@@ -1,0 +1,195 @@
+//! The Redis key layout of seat holds, shared by order-service (which writes it) and
+//! query-service (which watches it through keyspace notifications).
+//!
+//! Every key starts with a deployment-wide prefix (`boxoffice:` in production; a fresh one per
+//! test), so several tests, or several environments, can share one Redis.
+//!
+//! - `{prefix}seat:{session_id}:{seat_id}` → the hold token, with the hold's TTL (`SET NX PX`).
+//!   Its keyspace events are the live seat map: `set` = held, `expired`/`del` = released.
+//! - `{prefix}hold:{token}` → the hold record (JSON [`HoldRecord`]), same TTL.
+//! - `{prefix}buyer:{session_id}:{buyer}` → the buyer's currently held seat count (per-buyer cap).
+//! - `{prefix}standing:{session_id}:{block_id}` → a sorted set of hold tokens scored by expiry
+//!   (ms), and `{prefix}standing-qty:{session_id}:{block_id}` → a hash token → quantity.
+//! - channel `{prefix}seat-sales` → JSON [`SeatsSold`] when tickets are issued, so every
+//!   query-service replica can tell its clients at once, before the projection catches up.
+//! - channel `{prefix}sales-activity` → JSON [`SalesActivity`]: orders, tickets and check-ins
+//!   as they happen, for the organiser's live sales view.
+
+use serde::{Deserialize, Serialize};
+
+/// The default deployment prefix.
+pub const DEFAULT_PREFIX: &str = "boxoffice:";
+
+/// Builds and parses the keys under one prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldKeys {
+    prefix: String,
+}
+
+impl HoldKeys {
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self {
+            prefix: prefix.into(),
+        }
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    pub fn seat(&self, session_id: &str, seat_id: &str) -> String {
+        format!("{}seat:{session_id}:{seat_id}", self.prefix)
+    }
+
+    pub fn hold(&self, token: &str) -> String {
+        format!("{}hold:{token}", self.prefix)
+    }
+
+    pub fn buyer(&self, session_id: &str, buyer: &str) -> String {
+        format!("{}buyer:{session_id}:{buyer}", self.prefix)
+    }
+
+    pub fn standing(&self, session_id: &str, block_id: &str) -> String {
+        format!("{}standing:{session_id}:{block_id}", self.prefix)
+    }
+
+    pub fn standing_quantities(&self, session_id: &str, block_id: &str) -> String {
+        format!("{}standing-qty:{session_id}:{block_id}", self.prefix)
+    }
+
+    /// The pub/sub channel on which sold seats are announced.
+    pub fn sales_channel(&self) -> String {
+        format!("{}seat-sales", self.prefix)
+    }
+
+    /// The pub/sub channel of [`SalesActivity`].
+    pub fn sales_activity_channel(&self) -> String {
+        format!("{}sales-activity", self.prefix)
+    }
+
+    /// The `PSUBSCRIBE` pattern for keyspace events of every seat key, in any database.
+    pub fn seat_keyspace_pattern(&self) -> String {
+        format!("__keyspace@*__:{}seat:*", self.prefix)
+    }
+
+    /// The `SCAN MATCH` pattern for the held seats of one session.
+    pub fn session_seats_pattern(&self, session_id: &str) -> String {
+        format!("{}seat:{session_id}:*", self.prefix)
+    }
+
+    /// Splits a keyspace channel (`__keyspace@0__:{prefix}seat:{session}:{seat}`) or a plain
+    /// seat key into `(session_id, seat_id)`. Session ids are UUIDs, so the first `:` ends one;
+    /// seat ids may contain `:` themselves.
+    pub fn parse_seat_key<'a>(&self, key_or_channel: &'a str) -> Option<(&'a str, &'a str)> {
+        let key = match key_or_channel.strip_prefix("__keyspace@") {
+            Some(rest) => rest.split_once("__:")?.1,
+            None => key_or_channel,
+        };
+        let rest = key.strip_prefix(&self.prefix)?.strip_prefix("seat:")?;
+        rest.split_once(':')
+    }
+}
+
+impl Default for HoldKeys {
+    fn default() -> Self {
+        Self::new(DEFAULT_PREFIX)
+    }
+}
+
+/// What `{prefix}hold:{token}` stores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldRecord {
+    pub token: String,
+    pub session_id: String,
+    pub buyer: String,
+    /// Held seat ids (seated blocks).
+    #[serde(default)]
+    pub seat_ids: Vec<String>,
+    /// Held standing places per standing block id.
+    #[serde(default)]
+    pub standing: Vec<StandingHold>,
+    /// Expiry in ms since the epoch.
+    pub expires_at_ms: i64,
+    /// Whether the one allowed extension has been used.
+    #[serde(default)]
+    pub extended: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandingHold {
+    pub block_id: String,
+    pub quantity: u32,
+}
+
+/// Published on [`HoldKeys::sales_channel`] when seats of a session are sold (ticketed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatsSold {
+    pub session_id: String,
+    pub seat_ids: Vec<String>,
+    #[serde(default)]
+    pub standing: Vec<StandingHold>,
+}
+
+/// One thing that happened to an event's sales, published on
+/// [`HoldKeys::sales_activity_channel`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesActivity {
+    pub event_id: String,
+    pub session_id: String,
+    pub kind: SalesActivityKind,
+    pub order_id: Option<String>,
+    pub ticket_id: Option<String>,
+    /// Tickets concerned (e.g. issued by one order).
+    pub quantity: u32,
+    pub amount_minor: i64,
+    pub currency: Option<String>,
+    /// Gate of a check-in.
+    pub gate: Option<String>,
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SalesActivityKind {
+    OrderPaid,
+    TicketsIssued,
+    OrderRefunded,
+    CheckedIn,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seat_keys_round_trip_through_keyspace_channels() {
+        let keys = HoldKeys::new("test:ab12:");
+        let key = keys.seat("0192-session", "stalls-A-1");
+        assert_eq!(key, "test:ab12:seat:0192-session:stalls-A-1");
+        assert_eq!(
+            keys.parse_seat_key(&format!("__keyspace@0__:{key}")),
+            Some(("0192-session", "stalls-A-1"))
+        );
+        assert_eq!(
+            keys.parse_seat_key(&key),
+            Some(("0192-session", "stalls-A-1"))
+        );
+    }
+
+    #[test]
+    fn seat_ids_may_contain_colons() {
+        let keys = HoldKeys::default();
+        let key = keys.seat("s1", "block:A:1");
+        assert_eq!(keys.parse_seat_key(&key), Some(("s1", "block:A:1")));
+    }
+
+    #[test]
+    fn keys_of_another_prefix_are_not_ours() {
+        let keys = HoldKeys::new("test:one:");
+        assert_eq!(keys.parse_seat_key("test:two:seat:s1:A1"), None);
+        assert_eq!(
+            keys.parse_seat_key("__keyspace@0__:test:two:seat:s1:A1"),
+            None
+        );
+    }
+}
