@@ -158,9 +158,22 @@ migrate_services() {
   say "applying database migrations"
   "$(target_dir)/debug/command-service" migrate >>"$LOGS/migrate.log" 2>&1 \
     || fail "command-service migrations failed; see $LOGS/migrate.log"
+  "$(target_dir)/debug/order-service" migrate >>"$LOGS/migrate.log" 2>&1 \
+    || fail "order-service migrations failed; see $LOGS/migrate.log"
 }
 start_service() {
-  LISTEN_ADDR="127.0.0.1:$(service_port "$1")" LOG_FORMAT=json spawn "$1" "$(target_dir)/debug/$1"
+  local command=("$(target_dir)/debug/$1")
+  if [ "$1" = order-service ]; then
+    # Ticket QR codes must keep verifying across restarts: the signing key is made once and kept.
+    local key="$DATA/order-service/ticket-signing-key"
+    if [ ! -s "$key" ]; then
+      mkdir -p "$DATA/order-service"
+      (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key") \
+        || fail "cannot write the ticket signing key $key"
+    fi
+    command=(env "TICKET_SIGNING_KEY_FILE=$key" "${command[@]}")
+  fi
+  LISTEN_ADDR="127.0.0.1:$(service_port "$1")" LOG_FORMAT=json spawn "$1" "${command[@]}"
 }
 healthy_service() { http_ok "http://127.0.0.1:$(service_port "$1")/health"; }
 ready_service() { http_ok "http://127.0.0.1:$(service_port "$1")/ready"; }

@@ -1,49 +1,150 @@
-//! Seat holds in Redis, orders and tickets in PostgreSQL, payments and check-in.
+//! Seat holds in Redis, orders and tickets in PostgreSQL, payments and check-in: the
+//! flash-sale path.
+//!
+//! A seat is sold at most once, whatever happens to Redis or to a process mid-order: a hold
+//! (one Lua script, all-or-nothing, with a TTL) is the fast path that keeps buyers from
+//! colliding; PostgreSQL's partial unique indexes over live order items and valid tickets
+//! are the last word. A payment that arrives after its hold ran out completes the sale only
+//! if the places are still free, and is refunded otherwise.
 
+pub mod access;
+pub mod buyer;
 pub mod config;
+pub mod data;
 pub mod error;
+pub mod fulfilment;
+pub mod payment;
+pub mod pricing;
+pub mod routes;
+pub mod seat_selection;
+pub mod signing;
+pub mod sweeper;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
-use axum::Router;
-use service_runtime::probe::{HttpProbe, PostgresProbe, RedisProbe};
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::routing::get;
+use axum::{Json, Router};
+use service_runtime::auth::Authenticator;
+use service_runtime::probe::{PostgresProbe, RedisProbe};
 use service_runtime::{HttpServer, Readiness, StartupError, operations_router};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use config::Config;
+use config::ProviderKind;
+use data::holds::HoldStore;
+use data::sessions::SeatMapCache;
 use error::ApiError;
+use payment::PaymentProvider;
+use payment::stripe::WebhookVerifier;
+use signing::TicketSigner;
 
 /// The name this service reports in `/health` and logs.
 pub const SERVICE: &str = "order-service";
 
-/// Shared by every handler.
+/// Orders, payments and tickets; `order-service migrate` applies them after command-service's
+/// migrations (same database), whose versions this migrator does not know.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("./migrations")
+};
+
+/// Request bodies are small; a batch of offline scans is the largest.
+const MAX_BODY_BYTES: usize = 512 * 1024;
+
+/// Limits of the sale, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct SaleRules {
+    pub hold_ttl: Duration,
+    pub hold_extension: Duration,
+    pub max_places_per_buyer: u32,
+}
+
+/// Shared by every handler and the sweeper.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: sqlx::PgPool,
-    pub redis: redis::Client,
+    pub auth: Authenticator,
+    pub holds: HoldStore,
+    pub seat_maps: Arc<SeatMapCache>,
+    pub payments: Arc<dyn PaymentProvider>,
+    pub webhooks: WebhookVerifier,
+    pub tickets: Arc<TicketSigner>,
+    pub rules: SaleRules,
+}
+
+impl FromRef<AppState> for Authenticator {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// What can stop the service from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Runtime(#[from] StartupError),
+    #[error(transparent)]
+    SigningKey(#[from] signing::SigningKeyError),
+    #[error("payment settings: {0}")]
+    Payments(String),
 }
 
 /// A built service: listener bound, engines configured, ready to serve.
 pub struct App {
     server: HttpServer,
     router: Router,
+    state: AppState,
+    sweep_interval: Duration,
 }
 
 impl App {
     /// Binds the listener and sets up engine clients; engines are connected lazily, so an
     /// engine that is down makes the service not ready rather than stopping it.
-    pub async fn build(config: Config) -> Result<Self, StartupError> {
-        let pool = config.postgres.pool()?;
-        let redis = config.redis.client()?;
+    pub async fn build(config: Config) -> Result<Self, BuildError> {
+        let pool = config.postgres.pool().map_err(StartupError::from)?;
+        let redis = config.redis.client().map_err(StartupError::from)?;
+        let auth = Authenticator::new(&config.oidc).map_err(StartupError::from)?;
+        let holds =
+            HoldStore::new(redis.clone(), config.redis.hold_keys()).map_err(StartupError::from)?;
+        let payments = payment_provider(&config.payments)?;
+        let tickets = TicketSigner::load(config.tickets.ticket_signing_key_file.as_deref())?;
         let readiness = Readiness::new()
             .with(PostgresProbe(pool.clone()))
-            .with(RedisProbe(redis.clone()))
-            .with(HttpProbe::new("oidc", config.oidc.discovery_url()));
-        let state = AppState { pool, redis };
-        let server = HttpServer::bind(&config.server, config::DEFAULT_ADDR).await?;
+            .with(RedisProbe(redis))
+            .with(auth.probe());
+        let state = AppState {
+            pool,
+            auth,
+            holds,
+            seat_maps: Arc::new(SeatMapCache::default()),
+            payments,
+            webhooks: WebhookVerifier::new(
+                config.payments.stripe_webhook_secret.clone(),
+                Duration::from_secs(config.payments.stripe_webhook_tolerance_secs),
+            ),
+            tickets: Arc::new(tickets),
+            rules: SaleRules {
+                hold_ttl: config.sales.hold_ttl(),
+                hold_extension: config.sales.hold_extension(),
+                max_places_per_buyer: config.sales.max_seats_per_buyer,
+            },
+        };
+        let server = HttpServer::bind(&config.server, config::DEFAULT_ADDR)
+            .await
+            .map_err(StartupError::from)?;
         Ok(Self {
             server,
-            router: router(state, readiness),
+            router: router(state.clone(), readiness),
+            state,
+            sweep_interval: config.sales.sweep_interval(),
         })
     }
 
@@ -51,19 +152,102 @@ impl App {
         self.server.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then drains in-flight requests.
+    /// Serves until `shutdown` resolves, then drains in-flight requests and stops the
+    /// sweeper.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        self.server.serve(self.router, shutdown).await
+        let stop = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        tasks.spawn(sweeper::run(self.state, self.sweep_interval, stop.clone()));
+        tasks.close();
+        let stop_on_shutdown = stop.clone();
+        let served = self
+            .server
+            .serve(self.router, async move {
+                shutdown.await;
+                stop_on_shutdown.cancel();
+            })
+            .await;
+        stop.cancel();
+        tasks.wait().await;
+        served
+    }
+}
+
+fn payment_provider(args: &config::PaymentArgs) -> Result<Arc<dyn PaymentProvider>, BuildError> {
+    Ok(match args.payment_provider {
+        ProviderKind::Sandbox => Arc::new(payment::sandbox::Sandbox::new(Duration::from_millis(
+            args.sandbox_settle_delay_ms,
+        ))),
+        ProviderKind::Stripe => {
+            let key = args.stripe_secret_key.clone().ok_or_else(|| {
+                BuildError::Payments("--stripe-secret-key is required for Stripe".to_owned())
+            })?;
+            let stripe = payment::stripe::Stripe::new(&args.stripe_api_base, key)
+                .map_err(|error| BuildError::Payments(error.to_string()))?;
+            Arc::new(stripe)
+        }
+    })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Boxoffice order-service",
+        description = "Seat holds, orders, payments and tickets under /api/sales; check-in under \
+            /api/check-in.\n\n\
+            **Buyer identity.** A signed-in buyer (bearer token) is the token's subject. A guest \
+            sends a `buyer_id` of their own making (8-64 characters of A-Z, a-z, 0-9, `-`, `_`) \
+            with each hold; it scopes the per-buyer hold cap. A hold taken while signed in can \
+            only be ordered by the same user; a guest's hold by whoever has its token.\n\n\
+            **Hold tokens** are secrets: whoever has one can order, extend or release the hold."
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
     }
 }
 
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
+    use routes::{check_in, holds, orders, payments, tickets};
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(holds::hold_seats))
+        .routes(routes!(holds::release_hold))
+        .routes(routes!(holds::extend_hold))
+        .routes(routes!(orders::create_order))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::cancel_order))
+        .routes(routes!(payments::pay_order))
+        .routes(routes!(payments::stripe_webhook))
+        .routes(routes!(tickets::my_tickets))
+        .routes(routes!(tickets::ticket_signing_key))
+        .routes(routes!(check_in::scan_ticket))
+        .routes(routes!(check_in::scan_batch))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .split_for_parts();
     Router::new()
         .merge(operations_router(SERVICE, readiness))
+        .route("/openapi.json", get(move || async move { Json(openapi) }))
+        .merge(api)
         .fallback(unknown_route)
         .with_state(state)
 }

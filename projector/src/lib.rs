@@ -1,14 +1,27 @@
 //! Consumes Debezium change topics and maintains the denormalised MongoDB read models.
+//!
+//! `change` decodes records, `mirror` keeps the latest state of every captured row (guarded by
+//! LSN), `model` recomputes read-model documents from the mirrors, `consumer` runs the consumer
+//! group with at-least-once delivery and a dead-letter topic.
 
+pub mod change;
 pub mod config;
+pub mod consumer;
 pub mod error;
+pub mod mirror;
+pub mod model;
+pub mod projection;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
+use mongodb::Database;
 use service_runtime::probe::MongoProbe;
 use service_runtime::{HttpServer, Readiness, StartupError, operations_router};
+use shared_dto::read_model::collection;
+use tokio_util::sync::CancellationToken;
 
 pub use config::Config;
 use error::ApiError;
@@ -16,33 +29,69 @@ use error::ApiError;
 /// The name this service reports in `/health` and logs.
 pub const SERVICE: &str = "projector";
 
-/// Shared by the operational endpoints and the projection tasks.
-#[derive(Clone)]
-pub struct AppState {
-    pub read_store: mongodb::Database,
+/// Every collection the projector owns: read models and row mirrors.
+pub fn owned_collections() -> Vec<String> {
+    [
+        collection::EVENTS,
+        collection::SEAT_MAPS,
+        collection::SOLD_PLACES,
+        collection::SALES,
+        collection::ORGANISATIONS,
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain(
+        mirror::MIRRORED
+            .iter()
+            .map(|(table, _)| mirror::collection_name(table)),
+    )
+    .collect()
 }
 
-/// A built service: listener bound, engines configured, ready to serve.
+/// Drops every read model and mirror (the first half of a rebuild).
+pub async fn drop_read_models(database: &Database) -> mongodb::error::Result<()> {
+    for name in owned_collections() {
+        database
+            .collection::<mongodb::bson::Document>(&name)
+            .drop()
+            .await?;
+    }
+    Ok(())
+}
+
+/// A built projector: consumer configured, operational endpoints bound.
 pub struct App {
     server: HttpServer,
     router: Router,
+    changes: consumer::ChangeConsumer,
+    stop: CancellationToken,
 }
 
 impl App {
-    /// Binds the listener and sets up engine clients; engines are connected lazily, so an
-    /// engine that is down makes the service not ready rather than stopping it.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let mongo = config.mongo.client().await?;
+        let database = mongo.database(&config.mongo.mongo_database);
         let readiness = Readiness::new()
             .with(config.kafka.probe()?)
             .with(MongoProbe(mongo.clone()));
-        let state = AppState {
-            read_store: mongo.database(&config.mongo.mongo_database),
+        let kafka_error =
+            |error: rdkafka::error::KafkaError| service_runtime::ProbeError::new(error);
+        let stop = CancellationToken::new();
+        let changes = consumer::ChangeConsumer {
+            consumer: consumer::consumer(&config.kafka.brokers, &config.projection)
+                .map_err(kafka_error)?,
+            dead_letters: consumer::dead_letter_producer(&config.kafka.brokers)
+                .map_err(kafka_error)?,
+            dead_letter_topic: config.projection.dead_letter_topic.clone(),
+            database,
+            stop: stop.clone(),
         };
         let server = HttpServer::bind(&config.server, config::DEFAULT_ADDR).await?;
         Ok(Self {
             server,
-            router: router(state, readiness),
+            router: router(readiness),
+            changes,
+            stop,
         })
     }
 
@@ -50,21 +99,52 @@ impl App {
         self.server.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then drains in-flight requests.
+    /// Projects and serves the operational endpoints until `shutdown` resolves, then stops
+    /// consuming after the change in hand and commits what was projected.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        self.server.serve(self.router, shutdown).await
+        let database = self.changes.database.clone();
+        let stop = self.stop.clone();
+        let changes = self.changes;
+        let projecting = tokio::spawn(async move {
+            // Indexes first: the read store may still be starting, so keep trying.
+            let mut backoff = Duration::from_millis(200);
+            while let Err(error) = mirror::create_indexes(&database).await {
+                tracing::warn!(%error, "creating read-model indexes failed; retrying");
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+            changes.run().await;
+        });
+        let stop = self.stop.clone();
+        let served = self
+            .server
+            .serve(self.router, async move {
+                shutdown.await;
+                stop.cancel();
+            })
+            .await;
+        self.stop.cancel();
+        if tokio::time::timeout(Duration::from_secs(15), projecting)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the projection task did not stop within 15s");
+        }
+        served
     }
 }
 
-/// The HTTP surface, without a socket, so tests can drive it directly.
-pub fn router(state: AppState, readiness: Readiness) -> Router {
+/// The operational endpoints (the projector serves no API).
+pub fn router(readiness: Readiness) -> Router {
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .fallback(unknown_route)
-        .with_state(state)
 }
 
 async fn unknown_route() -> ApiError {

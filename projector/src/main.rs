@@ -1,15 +1,33 @@
+use anyhow::Context;
 use clap::Parser;
-use projector::{App, Config};
+use projector::config::Command;
+use projector::{App, Config, consumer, drop_read_models};
 use service_runtime::{shutdown, telemetry};
 
 fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     telemetry::init(&config.log)?;
     tokio::runtime::Runtime::new()?.block_on(async {
-        App::build(config)
-            .await?
-            .run_until(shutdown::signal())
-            .await?;
+        match config.command {
+            Some(Command::Rebuild) => {
+                let mongo = config.mongo.client().await?;
+                drop_read_models(&mongo.database(&config.mongo.mongo_database))
+                    .await
+                    .context("dropping the read models")?;
+                let partitions = consumer::rewind_group(&config.kafka.brokers, &config.projection)
+                    .context("rewinding the consumer group")?;
+                tracing::info!(
+                    partitions,
+                    "read models dropped and the group rewound; run the projector to rebuild"
+                );
+            }
+            Some(Command::Run) | None => {
+                App::build(config)
+                    .await?
+                    .run_until(shutdown::signal())
+                    .await?;
+            }
+        }
         Ok(())
     })
 }

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use service_runtime::auth::AuthError;
 use shared_dto::error::ErrorBody;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +13,26 @@ pub enum ApiError {
     NotFound,
     #[error("internal error: {0}")]
     Internal(String),
+    /// A request parameter that cannot be used; `field` names it.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error(transparent)]
+    Unauthorized(#[from] AuthError),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<mongodb::error::Error> for ApiError {
+    fn from(error: mongodb::error::Error) -> Self {
+        Self::Internal(format!("read store: {error}"))
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -28,6 +49,12 @@ impl IntoResponse for ApiError {
                     ErrorBody::new("internal", "the request could not be completed"),
                 )
             }
+            Self::Invalid { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorBody::new("invalid_field", message.clone()).with_field(field.clone()),
+            ),
+            // 401 with the `WWW-Authenticate` challenge, or 503 when the provider is down.
+            Self::Unauthorized(error) => return error.clone().into_response(),
         };
         (status, Json(body)).into_response()
     }

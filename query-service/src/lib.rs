@@ -47,6 +47,7 @@ pub struct App {
     server: HttpServer,
     router: Router,
     background: CancellationToken,
+    indexing: tokio::task::JoinHandle<()>,
     live: live::LiveSeats,
 }
 
@@ -66,6 +67,7 @@ impl App {
             read_store.clone(),
             background.clone(),
         );
+        let indexing = tokio::spawn(create_indexes(read_store.clone(), background.clone()));
         let readiness = Readiness::new()
             .with(MongoProbe(mongo.clone()))
             .with(RedisProbe(redis.clone()));
@@ -80,6 +82,7 @@ impl App {
             server,
             router: router(state, readiness),
             background,
+            indexing,
             live,
         })
     }
@@ -102,7 +105,24 @@ impl App {
         let served = self.server.serve(self.router, shutdown).await;
         self.background.cancel();
         self.live.stopped().await;
+        if let Err(error) = self.indexing.await {
+            tracing::warn!(%error, "the index task failed");
+        }
         served
+    }
+}
+
+/// Creates the catalogue's indexes, retrying while the read store is unreachable (the service
+/// starts and reports not-ready meanwhile rather than failing).
+async fn create_indexes(read_store: mongodb::Database, stop: CancellationToken) {
+    let mut backoff = std::time::Duration::from_millis(200);
+    while let Err(error) = catalog::indexes(&read_store).await {
+        tracing::warn!(%error, "creating catalogue indexes failed; retrying");
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(std::time::Duration::from_secs(5));
     }
 }
 

@@ -9,4 +9,5 @@ pub mod layout;
 pub mod money;
 pub mod read_model;
 pub mod seat_hold;
+pub mod ticket_qr;
 pub mod topic;

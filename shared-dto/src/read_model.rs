@@ -1,8 +1,9 @@
 //! Documents of the MongoDB read models: written by the projector, read by query-service.
 //!
 //! Read models are shaped for whole-document upserts (the local MongoDB-protocol server does
-//! not support `arrayFilters`), and each document carries the source versions it was built
-//! from, so a replayed or out-of-order change event is recognised and skipped.
+//! not support `arrayFilters`). The projector writes them encoded through JSON, so ids are
+//! strings in BSON (a `Uuid` serialised straight to BSON would be binary): read them back the
+//! same way (BSON → `serde_json::Value` → type) or as strings.
 
 use std::collections::BTreeMap;
 
@@ -56,6 +57,75 @@ impl OrganisationDocument {
     }
 }
 
+/// One event of the public catalogue, denormalised from every table it draws on
+/// (event, organisation, category, venues, sessions, session layouts, tiers, tickets).
+/// Times are ms since the epoch (UTC) so range queries compare numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDocument {
+    #[serde(rename = "_id")]
+    pub event_id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub title: String,
+    pub description: String,
+    pub category: Option<CategoryView>,
+    pub cover_image_urls: Vec<String>,
+    /// `draft`, `published`, `cancelled` or `completed`; the public catalogue shows the last three.
+    pub status: String,
+    pub published_at_ms: Option<i64>,
+    pub sessions: Vec<SessionView>,
+    pub tiers: Vec<TierView>,
+    /// Cheapest and dearest tier, for price filters.
+    pub price_min_minor: Option<i64>,
+    pub price_max_minor: Option<i64>,
+    pub currency: Option<String>,
+    /// Lower-cased cities of the sessions' venues, for the city filter.
+    pub cities: Vec<String>,
+    /// Start of the earliest and latest session that is not cancelled.
+    pub first_start_ms: Option<i64>,
+    pub last_start_ms: Option<i64>,
+    /// Lower-cased title, description, organisation, category, venue names and cities.
+    pub search_text: String,
+    /// Seats and standing places still unsold, over all sessions.
+    pub available: u64,
+    pub sold: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub category_id: String,
+    pub name: String,
+}
+
+/// A session inside an [`EventDocument`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub session_id: String,
+    pub mode: String,
+    pub status: String,
+    pub starts_at_ms: i64,
+    pub ends_at_ms: i64,
+    pub sales_start_ms: i64,
+    pub sales_end_ms: i64,
+    pub venue: Option<VenueView>,
+    pub capacity: u64,
+    pub sold: u64,
+    pub available: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VenueView {
+    pub venue_id: String,
+    pub name: String,
+    pub address_line: String,
+    pub city: String,
+    pub postcode: Option<String>,
+    pub country: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub timezone: String,
+}
+
 /// A tier as shown to attendees.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TierView {
@@ -96,6 +166,9 @@ pub struct SoldPlaceDocument {
     pub seat_id: Option<String>,
     pub block_id: String,
     pub tier_id: String,
+    /// When the ticket was issued (ms since the epoch), for trending.
+    #[serde(default)]
+    pub issued_at_ms: i64,
     /// The ticket row's version, for the replay guard.
     pub version: i64,
 }

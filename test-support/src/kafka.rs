@@ -17,6 +17,7 @@ pub fn consumer_from_earliest(env: &StackEnv, topics: &[&str]) -> anyhow::Result
         .set("enable.auto.commit", "false")
         .set("session.timeout.ms", "6000")
         .set("topic.metadata.refresh.interval.ms", "500")
+        .set("fetch.wait.max.ms", "20")
         .create()?;
     consumer.subscribe(topics)?;
     Ok(consumer)

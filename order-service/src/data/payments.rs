@@ -1,0 +1,225 @@
+//! Payments in PostgreSQL: one row per attempt to take the money for an order.
+//!
+//! `processing` → `succeeded` | `failed`; `succeeded` → `refund_pending` → `refunded`. A
+//! provider can report success after we gave up on an attempt (a webhook after a timeout),
+//! so `failed` → `succeeded` is allowed too. At most one attempt per order is `processing`.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub payment_id: Uuid,
+    pub order_id: Uuid,
+    pub provider: String,
+    pub provider_reference: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+    pub refund_reference: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const PAYMENT_COLUMNS: &str = "payment_id, order_id, provider, provider_reference, amount_minor, \
+    currency, status, failure_code, failure_message, refund_reference, created_at, updated_at";
+
+/// Starts an attempt; fails on `payment_one_active_per_order` while another is processing.
+pub async fn start(
+    conn: &mut PgConnection,
+    payment_id: Uuid,
+    order_id: Uuid,
+    provider: &str,
+    amount_minor: i64,
+    currency: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into payment (payment_id, order_id, provider, amount_minor, currency)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(payment_id)
+    .bind(order_id)
+    .bind(provider)
+    .bind(amount_minor)
+    .bind(currency)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(
+    executor: impl PgExecutor<'_>,
+    payment_id: Uuid,
+) -> Result<Option<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {PAYMENT_COLUMNS} from payment where payment_id = $1"
+    ))
+    .bind(payment_id)
+    .fetch_optional(executor)
+    .await
+}
+
+pub async fn find_by_reference(
+    executor: impl PgExecutor<'_>,
+    provider: &str,
+    reference: &str,
+) -> Result<Option<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {PAYMENT_COLUMNS} from payment where provider = $1 and provider_reference = $2"
+    ))
+    .bind(provider)
+    .bind(reference)
+    .fetch_optional(executor)
+    .await
+}
+
+pub async fn lock(conn: &mut PgConnection, payment_id: Uuid) -> Result<PaymentRow, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {PAYMENT_COLUMNS} from payment where payment_id = $1 for update"
+    ))
+    .bind(payment_id)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn of_order(
+    executor: impl PgExecutor<'_>,
+    order_id: Uuid,
+) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {PAYMENT_COLUMNS} from payment where order_id = $1 order by created_at"
+    ))
+    .bind(order_id)
+    .fetch_all(executor)
+    .await
+}
+
+/// Records the provider's id for a processing attempt.
+pub async fn set_reference(
+    executor: impl PgExecutor<'_>,
+    payment_id: Uuid,
+    reference: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update payment set provider_reference = $2
+         where payment_id = $1 and provider_reference is distinct from $2",
+    )
+    .bind(payment_id)
+    .bind(reference)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Ends a processing attempt as failed; a settled attempt is left alone.
+pub async fn fail(
+    executor: impl PgExecutor<'_>,
+    payment_id: Uuid,
+    reference: Option<&str>,
+    code: &str,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update payment set status = 'failed', failure_code = $2, failure_message = $3,
+                provider_reference = coalesce($4, provider_reference)
+         where payment_id = $1 and status = 'processing'",
+    )
+    .bind(payment_id)
+    .bind(code)
+    .bind(message)
+    .bind(reference)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+pub async fn succeed(
+    conn: &mut PgConnection,
+    payment_id: Uuid,
+    reference: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update payment set status = 'succeeded', failure_code = null, failure_message = null,
+                provider_reference = coalesce($2, provider_reference)
+         where payment_id = $1",
+    )
+    .bind(payment_id)
+    .bind(reference)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn owe_refund(conn: &mut PgConnection, payment_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("update payment set status = 'refund_pending' where payment_id = $1")
+        .bind(payment_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn refunded(
+    executor: impl PgExecutor<'_>,
+    payment_id: Uuid,
+    refund_reference: &str,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "update payment set status = 'refunded', refund_reference = $2
+         where payment_id = $1 and status = 'refund_pending'",
+    )
+    .bind(payment_id)
+    .bind(refund_reference)
+    .execute(executor)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Processing attempts of `provider` older than `started_before`, to ask the provider about.
+pub async fn unsettled(
+    executor: impl PgExecutor<'_>,
+    provider: &str,
+    started_before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {PAYMENT_COLUMNS} from payment
+         where status = 'processing' and provider = $1 and provider_reference is not null
+           and created_at <= $2
+         order by created_at limit $3"
+    ))
+    .bind(provider)
+    .bind(started_before)
+    .bind(limit)
+    .fetch_all(executor)
+    .await
+}
+
+/// Refunds owed and not attempted since `touched_before`.
+pub async fn refunds_owed(
+    executor: impl PgExecutor<'_>,
+    touched_before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {PAYMENT_COLUMNS} from payment
+         where status = 'refund_pending' and updated_at <= $1
+         order by updated_at limit $2"
+    ))
+    .bind(touched_before)
+    .bind(limit)
+    .fetch_all(executor)
+    .await
+}
+
+/// Marks a refund attempt, so the sweeper waits before trying the same one again.
+pub async fn touch(executor: impl PgExecutor<'_>, payment_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("update payment set updated_at = now() where payment_id = $1")
+        .bind(payment_id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,429 @@
+//! From money received to tickets issued, or to money returned.
+//!
+//! A succeeded payment completes its order when the order still has its places. When the
+//! hold ran out before the money arrived (a slow bank, a late webhook), the places are taken
+//! back in Redis the way any new hold would take them and then made live again in
+//! PostgreSQL; if someone else holds or bought any of them meanwhile, the order is refunded
+//! instead. After tickets are issued the sale is announced on Redis pub/sub and the hold's
+//! keys are deleted, so the seats show as sold.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use shared_dto::seat_hold::{
+    HoldRecord, SalesActivity, SalesActivityKind, SeatsSold, StandingHold,
+};
+use sqlx::Acquire;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::data::holds::TakeOutcome;
+use crate::data::orders::{self, ItemRow, OrderRow};
+use crate::data::payments::{self, PaymentRow};
+use crate::data::sessions;
+use crate::data::tickets::{self, TicketRow};
+use crate::error::ApiError;
+
+/// How long places taken back for a late payment stay held while its tickets are issued.
+const RETAKE_TTL: Duration = Duration::from_secs(60);
+
+/// What became of an order once its payment succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settlement {
+    Ticketed,
+    /// The places were gone (or the order no longer wanted them); the money goes back.
+    Refunded,
+    /// Another call settled this payment first.
+    AlreadySettled,
+}
+
+fn is_settled(status: &str) -> bool {
+    matches!(status, "succeeded" | "refund_pending" | "refunded")
+}
+
+/// Settles a payment the provider reports as succeeded. Safe to call any number of times
+/// for one payment (pay response, webhook and sweeper may all report it).
+pub async fn payment_succeeded(
+    state: &AppState,
+    payment_id: Uuid,
+    reference: Option<&str>,
+) -> Result<Settlement, ApiError> {
+    let payment = payments::find(&state.pool, payment_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if is_settled(&payment.status) {
+        return Ok(Settlement::AlreadySettled);
+    }
+    let order = orders::find(&state.pool, payment.order_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let items = orders::items(&state.pool, order.order_id).await?;
+    let now = Utc::now();
+    let session = sessions::load(&state.pool, &state.seat_maps, order.session_id).await?;
+    let standing_capacity: HashMap<String, u32> = session
+        .map
+        .standing
+        .iter()
+        .map(|(block, area)| (block.clone(), area.capacity))
+        .collect();
+
+    let late = order.status == "expired" || order.is_overdue(now);
+    let mut retaken = None;
+    let mut places_free = true;
+    if late && matches!(order.status.as_str(), "pending" | "expired") {
+        let record = hold_record(&order, &items, now + RETAKE_TTL);
+        let unsold = unsold_for(state, order.session_id, &record, &standing_capacity).await?;
+        match state
+            .holds
+            .take(&record, &unsold, None, now.timestamp_millis())
+            .await?
+        {
+            TakeOutcome::Held => retaken = Some(record),
+            outcome => {
+                tracing::info!(order_id = %order.order_id, ?outcome, "late payment: places are gone");
+                places_free = false;
+            }
+        }
+    }
+
+    let settled = settle(
+        state,
+        payment_id,
+        reference,
+        places_free,
+        &standing_capacity,
+    )
+    .await;
+    let outcome = match settled {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            if let Some(record) = &retaken {
+                release_quietly(state, record, false).await;
+            }
+            return Err(error);
+        }
+    };
+    match &outcome {
+        Outcome::Ticketed { order, tickets } => {
+            metrics::counter!("tickets_issued_total").increment(tickets.len() as u64);
+            if late {
+                metrics::counter!("late_payments_total", "outcome" => "ticketed").increment(1);
+            }
+            announce_sale(state, order, tickets).await;
+            match &retaken {
+                Some(record) => release_quietly(state, record, false).await,
+                None => match state.holds.get(&order.hold_token).await {
+                    Ok(Some(record)) => release_quietly(state, &record, true).await,
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!(%error, "cannot read a sold hold"),
+                },
+            }
+            Ok(Settlement::Ticketed)
+        }
+        Outcome::Refund { order, payment } => {
+            metrics::counter!("refunds_owed_total").increment(1);
+            if let Some(record) = &retaken {
+                release_quietly(state, record, false).await;
+            }
+            if let Err(error) = refund(state, payment).await {
+                tracing::warn!(payment_id = %payment.payment_id, %error, "refund deferred to the sweeper");
+            }
+            if order.status == "refunded" {
+                publish_activity(state, activity(order, SalesActivityKind::OrderRefunded)).await;
+            }
+            Ok(Settlement::Refunded)
+        }
+        Outcome::AlreadySettled => {
+            if let Some(record) = &retaken {
+                release_quietly(state, record, false).await;
+            }
+            Ok(Settlement::AlreadySettled)
+        }
+    }
+}
+
+enum Outcome {
+    Ticketed {
+        order: Box<OrderRow>,
+        tickets: Vec<TicketRow>,
+    },
+    Refund {
+        order: Box<OrderRow>,
+        payment: Box<PaymentRow>,
+    },
+    AlreadySettled,
+}
+
+/// The database half of [`payment_succeeded`]: one transaction, payment row then order row
+/// locked, so concurrent reports of one payment settle it once.
+async fn settle(
+    state: &AppState,
+    payment_id: Uuid,
+    reference: Option<&str>,
+    places_free: bool,
+    standing_capacity: &HashMap<String, u32>,
+) -> Result<Outcome, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let payment = payments::lock(&mut tx, payment_id).await?;
+    if is_settled(&payment.status) {
+        tx.commit().await?;
+        return Ok(Outcome::AlreadySettled);
+    }
+    let order = orders::lock(&mut tx, payment.order_id).await?;
+    payments::succeed(&mut tx, payment_id, reference).await?;
+
+    let wanted = match order.status.as_str() {
+        "pending" | "expired" => places_free,
+        // Paid twice, cancelled meanwhile, or already refunded: this money goes back.
+        _ => false,
+    };
+    let tickets = if wanted {
+        complete(&mut tx, &order, standing_capacity).await?
+    } else {
+        None
+    };
+    let outcome = match tickets {
+        Some(tickets) => {
+            let order = Box::new(orders::lock(&mut tx, order.order_id).await?);
+            Outcome::Ticketed { order, tickets }
+        }
+        None => {
+            payments::owe_refund(&mut tx, payment_id).await?;
+            if matches!(order.status.as_str(), "pending" | "expired") {
+                orders::release_places(&mut tx, order.order_id).await?;
+                sqlx::query(
+                    "update purchase_order set status = 'refunded',
+                            paid_at = coalesce(paid_at, now()), closed_at = now()
+                     where order_id = $1",
+                )
+                .bind(order.order_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let order = Box::new(orders::lock(&mut tx, order.order_id).await?);
+            let payment = Box::new(payments::lock(&mut tx, payment_id).await?);
+            Outcome::Refund { order, payment }
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Pays and tickets the order inside a savepoint; `None` (and nothing written) when its
+/// places turn out to be taken.
+async fn complete(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    order: &OrderRow,
+    standing_capacity: &HashMap<String, u32>,
+) -> Result<Option<Vec<TicketRow>>, ApiError> {
+    let mut savepoint = tx.begin().await?;
+    let attempt = async {
+        if order.status == "expired" {
+            orders::revive_places(&mut savepoint, order.order_id, standing_capacity).await?;
+        }
+        orders::set_status(&mut savepoint, order.order_id, "paid").await?;
+        let tickets = tickets::issue(&mut savepoint, order.order_id).await?;
+        sqlx::query(
+            "update discount_redemption set status = 'redeemed'
+             where order_id = $1 and status = 'reserved'",
+        )
+        .bind(order.order_id)
+        .execute(&mut *savepoint)
+        .await?;
+        orders::set_status(&mut savepoint, order.order_id, "ticketed").await?;
+        Ok::<_, sqlx::Error>(tickets)
+    }
+    .await;
+    match attempt {
+        Ok(tickets) => {
+            savepoint.commit().await?;
+            Ok(Some(tickets))
+        }
+        Err(error) if is_place_conflict(&error) => {
+            tracing::info!(order_id = %order.order_id, %error, "late payment: places were sold meanwhile");
+            savepoint.rollback().await?;
+            Ok(None)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn is_place_conflict(error: &sqlx::Error) -> bool {
+    matches!(
+        ApiError::constraint(error),
+        Some(
+            "order_item_session_seat_key"
+                | "ticket_session_seat_key"
+                | "standing_allocation_within_capacity"
+        )
+    )
+}
+
+/// Standing places without a ticket yet, per block of `record`.
+async fn unsold_for(
+    state: &AppState,
+    session_id: Uuid,
+    record: &HoldRecord,
+    standing_capacity: &HashMap<String, u32>,
+) -> Result<Vec<u64>, ApiError> {
+    if record.standing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sold = orders::standing_sold(&state.pool, session_id).await?;
+    Ok(record
+        .standing
+        .iter()
+        .map(|standing| {
+            let capacity = i64::from(
+                standing_capacity
+                    .get(&standing.block_id)
+                    .copied()
+                    .unwrap_or(0),
+            );
+            let sold = sold.get(&standing.block_id).copied().unwrap_or(0);
+            u64::try_from(capacity - sold).unwrap_or(0)
+        })
+        .collect())
+}
+
+/// The hold an order's places amount to, expiring at `expires_at`.
+pub fn hold_record(order: &OrderRow, items: &[ItemRow], expires_at: DateTime<Utc>) -> HoldRecord {
+    let mut standing: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut seat_ids = Vec::new();
+    for item in items {
+        match &item.seat_id {
+            Some(seat) => seat_ids.push(seat.clone()),
+            None => *standing.entry(&item.block_id).or_default() += 1,
+        }
+    }
+    HoldRecord {
+        token: order.hold_token.clone(),
+        session_id: order.session_id.to_string(),
+        buyer: order.hold_buyer.clone(),
+        seat_ids,
+        standing: standing
+            .into_iter()
+            .map(|(block_id, quantity)| StandingHold {
+                block_id: block_id.to_owned(),
+                quantity,
+            })
+            .collect(),
+        expires_at_ms: expires_at.timestamp_millis(),
+        extended: true,
+    }
+}
+
+/// Returns a payment owed back. Leaves it `refund_pending` (for the sweeper) when the
+/// provider cannot be asked now.
+pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), ApiError> {
+    if payment.status != "refund_pending" {
+        return Ok(());
+    }
+    let reference = match payment.provider_reference.as_deref() {
+        // Nothing was charged for a free order.
+        _ if payment.amount_minor == 0 => format!("free_{}", payment.payment_id.simple()),
+        Some(charge) if payment.provider == state.payments.name() => {
+            payments::touch(&state.pool, payment.payment_id).await?;
+            state
+                .payments
+                .refund(payment.payment_id, charge, payment.amount_minor)
+                .await
+                .map_err(|error| ApiError::Provider(error.to_string()))?
+        }
+        _ => {
+            return Err(ApiError::Internal(format!(
+                "payment {} cannot be refunded through {}",
+                payment.payment_id,
+                state.payments.name()
+            )));
+        }
+    };
+    if payments::refunded(&state.pool, payment.payment_id, &reference).await? {
+        tracing::info!(payment_id = %payment.payment_id, refund = %reference, "payment refunded");
+    }
+    Ok(())
+}
+
+/// Ends an overdue pending order; `false` if it was no longer pending.
+pub async fn expire(state: &AppState, order_id: Uuid) -> Result<bool, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let expired = orders::close_pending(&mut tx, order_id, "expired").await?;
+    tx.commit().await?;
+    Ok(expired)
+}
+
+/// Tells query-service and the organiser's live view that places were sold.
+async fn announce_sale(state: &AppState, order: &OrderRow, tickets: &[TicketRow]) {
+    publish_activity(state, activity(order, SalesActivityKind::OrderPaid)).await;
+    let mut standing: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut seat_ids = Vec::new();
+    for ticket in tickets {
+        match &ticket.seat_id {
+            Some(seat) => seat_ids.push(seat.clone()),
+            None => *standing.entry(&ticket.block_id).or_default() += 1,
+        }
+    }
+    let sold = SeatsSold {
+        session_id: order.session_id.to_string(),
+        seat_ids,
+        standing: standing
+            .into_iter()
+            .map(|(block_id, quantity)| StandingHold {
+                block_id: block_id.to_owned(),
+                quantity,
+            })
+            .collect(),
+    };
+    publish(state, &state.holds.keys().sales_channel(), &sold).await;
+    let mut issued = activity(order, SalesActivityKind::TicketsIssued);
+    issued.quantity = u32::try_from(tickets.len()).unwrap_or(u32::MAX);
+    publish_activity(state, issued).await;
+}
+
+/// A sales activity about a whole order.
+pub fn activity(order: &OrderRow, kind: SalesActivityKind) -> SalesActivity {
+    SalesActivity {
+        event_id: order.event_id.to_string(),
+        session_id: order.session_id.to_string(),
+        kind,
+        order_id: Some(order.order_id.to_string()),
+        ticket_id: None,
+        quantity: 0,
+        amount_minor: order.total_minor,
+        currency: Some(order.currency.clone()),
+        gate: None,
+        at_ms: Utc::now().timestamp_millis(),
+    }
+}
+
+pub async fn publish_activity(state: &AppState, activity: SalesActivity) {
+    publish(
+        state,
+        &state.holds.keys().sales_activity_channel(),
+        &activity,
+    )
+    .await;
+}
+
+/// Announcements are best effort: the tickets are committed, and CDC brings the read models
+/// up to date even if a message is lost.
+async fn publish(state: &AppState, channel: &str, message: &impl Serialize) {
+    let payload = match serde_json::to_string(message) {
+        Ok(payload) => payload,
+        Err(error) => {
+            tracing::error!(%error, "cannot encode an announcement");
+            return;
+        }
+    };
+    if let Err(error) = state.holds.publish(channel, &payload).await {
+        tracing::warn!(%channel, %error, "announcement not published");
+    }
+}
+
+pub async fn release_quietly(state: &AppState, record: &HoldRecord, counted: bool) {
+    if let Err(error) = state.holds.release(record, counted).await {
+        tracing::warn!(token = %record.token, %error, "hold keys left to expire");
+    }
+}

@@ -1,0 +1,91 @@
+//! Taking the money: the [`PaymentProvider`] trait and its two implementations, a sandbox
+//! with test card numbers and Stripe PaymentIntents.
+//!
+//! Providers answer a charge with success, a decline, or "still processing" (3-D Secure, a
+//! slow bank); the last is settled later by a webhook or by the sweeper asking
+//! [`PaymentProvider::status`]. Every call carries the payment id as idempotency key, so a
+//! retried call never charges twice.
+
+pub mod sandbox;
+pub mod stripe;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use uuid::Uuid;
+
+/// One charge to make.
+#[derive(Debug, Clone)]
+pub struct Charge<'a> {
+    pub payment_id: Uuid,
+    pub order_id: Uuid,
+    pub amount_minor: i64,
+    /// ISO 4217, upper case.
+    pub currency: &'a str,
+    /// Provider-specific: a sandbox test card number, a Stripe PaymentMethod id.
+    pub payment_method: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    Succeeded {
+        reference: String,
+    },
+    /// Not settled yet; `client_secret` lets a browser finish a customer action (3-D Secure).
+    Processing {
+        reference: String,
+        client_secret: Option<String>,
+    },
+    Declined {
+        reference: Option<String>,
+        code: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeStatus {
+    Succeeded,
+    Processing,
+    Failed { code: String, message: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    /// The provider may or may not have acted; retry with the same idempotency key.
+    #[error("the payment provider could not be reached: {0}")]
+    Unavailable(String),
+    /// The provider refused the request itself (bad parameters, bad credentials).
+    #[error("the payment provider refused the request: {0}")]
+    Rejected(String),
+}
+
+pub trait PaymentProvider: Send + Sync {
+    /// Stored with each payment, so a payment is always followed up with its own provider.
+    fn name(&self) -> &'static str;
+
+    fn charge<'a>(
+        &'a self,
+        charge: Charge<'a>,
+    ) -> BoxFuture<'a, Result<ChargeOutcome, PaymentError>>;
+
+    /// Where a processing payment stands now.
+    fn status<'a>(
+        &'a self,
+        reference: &'a str,
+        started_at: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<ChargeStatus, PaymentError>>;
+
+    /// Returns the whole amount of a succeeded payment; the result is the refund's reference.
+    fn refund<'a>(
+        &'a self,
+        payment_id: Uuid,
+        reference: &'a str,
+        amount_minor: i64,
+    ) -> BoxFuture<'a, Result<String, PaymentError>>;
+
+    /// How old a processing payment must be before the sweeper asks about it; webhooks
+    /// usually settle it sooner.
+    fn poll_after(&self) -> Duration;
+}

@@ -1,0 +1,474 @@
+//! Check-in at the gate: a scan is verified (signature first), authorised (staff of the
+//! event's organisation), then admitted with one conditional update, so two simultaneous
+//! scans of one ticket admit one person. Offline devices sync batches of scans made while
+//! disconnected; a batch can be sent again safely.
+
+use std::collections::HashSet;
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use service_runtime::JsonBody;
+use service_runtime::auth::{Authenticated, Principal};
+use shared_dto::seat_hold::{SalesActivity, SalesActivityKind};
+use shared_dto::ticket_qr;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::access::may_check_in;
+use crate::data::sessions;
+use crate::data::tickets::{self, GateTicket, NewScan};
+use crate::error::ApiError;
+use crate::fulfilment::publish_activity;
+
+/// Most scans one batch may carry.
+const MAX_BATCH: usize = 500;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scan {
+    /// The text of the ticket's QR code.
+    pub qr: String,
+    /// Where the scan happened, e.g. `north-1`.
+    pub gate: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScannedTicket {
+    pub ticket_id: Uuid,
+    pub event_id: Uuid,
+    pub session_id: Uuid,
+    /// Null for a standing place.
+    pub seat_id: Option<String>,
+    pub seat_label: Option<String>,
+    pub block_id: String,
+    pub tier_id: Uuid,
+    pub tier_name: Option<String>,
+    pub holder_name: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Admission {
+    /// Always `admitted`.
+    pub outcome: &'static str,
+    pub ticket: ScannedTicket,
+    pub checked_in_at: DateTime<Utc>,
+    pub gate: String,
+}
+
+/// Why a code does not get past the gate before admission is even tried.
+enum Refusal {
+    InvalidCode(String),
+    UnknownTicket,
+    Forbidden,
+}
+
+impl Refusal {
+    fn outcome(&self) -> &'static str {
+        match self {
+            Self::InvalidCode(_) => "invalid_code",
+            Self::UnknownTicket => "unknown_ticket",
+            Self::Forbidden => "forbidden",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::InvalidCode(reason) => reason.clone(),
+            Self::UnknownTicket => "no such ticket".to_owned(),
+            Self::Forbidden => "you are not staff of this event's organisation".to_owned(),
+        }
+    }
+
+    fn into_error(self) -> ApiError {
+        match self {
+            Self::InvalidCode(reason) => ApiError::rejected("invalid_ticket_code", "/qr", reason),
+            Self::UnknownTicket => ApiError::NotFound,
+            Self::Forbidden => {
+                ApiError::Forbidden("you are not staff of this event's organisation")
+            }
+        }
+    }
+}
+
+/// Signature, then the ticket, then the caller's right to admit to its event.
+async fn identify(
+    state: &AppState,
+    principal: &Principal,
+    qr: &str,
+) -> Result<Result<GateTicket, Refusal>, ApiError> {
+    let claims = match ticket_qr::verify(qr, &state.tickets.verifying_key()) {
+        Ok(claims) => claims,
+        Err(error) => return Ok(Err(Refusal::InvalidCode(error.to_string()))),
+    };
+    let Some(ticket) = tickets::for_gate(&state.pool, claims.ticket_id).await? else {
+        return Ok(Err(Refusal::UnknownTicket));
+    };
+    if ticket.ticket.session_id != claims.session_id || ticket.ticket.seat_id != claims.seat_id {
+        return Ok(Err(Refusal::InvalidCode(
+            "the code does not match the ticket it names".to_owned(),
+        )));
+    }
+    if !may_check_in(&state.pool, principal, ticket.organisation_id).await? {
+        return Ok(Err(Refusal::Forbidden));
+    }
+    Ok(Ok(ticket))
+}
+
+async fn scanned(state: &AppState, ticket: &GateTicket) -> ScannedTicket {
+    let row = &ticket.ticket;
+    let seat_label = match &row.seat_id {
+        Some(seat_id) => sessions::load(&state.pool, &state.seat_maps, row.session_id)
+            .await
+            .ok()
+            .and_then(|session| Some(session.map.seats.get(seat_id)?.label.clone())),
+        None => None,
+    };
+    ScannedTicket {
+        ticket_id: row.ticket_id,
+        event_id: row.event_id,
+        session_id: row.session_id,
+        seat_id: row.seat_id.clone(),
+        seat_label,
+        block_id: row.block_id.clone(),
+        tier_id: row.tier_id,
+        tier_name: ticket.tier_name.clone(),
+        holder_name: row.holder_name.clone(),
+    }
+}
+
+fn check_gate(gate: &str, field: &str) -> Result<(), ApiError> {
+    let gate = gate.trim();
+    if gate.is_empty() || gate.chars().count() > 64 || gate.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            field,
+            "a gate name of 1 to 64 characters is required",
+        ));
+    }
+    Ok(())
+}
+
+async fn announce_check_in(state: &AppState, ticket: &GateTicket, gate: &str) {
+    let row = &ticket.ticket;
+    publish_activity(
+        state,
+        SalesActivity {
+            event_id: row.event_id.to_string(),
+            session_id: row.session_id.to_string(),
+            kind: SalesActivityKind::CheckedIn,
+            order_id: Some(row.order_id.to_string()),
+            ticket_id: Some(row.ticket_id.to_string()),
+            quantity: 1,
+            amount_minor: 0,
+            currency: None,
+            gate: Some(gate.to_owned()),
+            at_ms: Utc::now().timestamp_millis(),
+        },
+    )
+    .await;
+}
+
+#[utoipa::path(post, path = "/api/check-in/scans", tag = "check-in",
+    request_body = Scan,
+    responses(
+        (status = 200, body = Admission, description = "admit"),
+        (status = 403, description = "not staff of the event's organisation"),
+        (status = 404, description = "the code is genuine but names no ticket we know"),
+        (status = 409, description = "already admitted (`checked_in_at`, `gate`), or the ticket is refunded or void"),
+        (status = 422, description = "not a ticket code, or its signature does not verify")),
+    security(("bearer" = [])))]
+pub async fn scan_ticket(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    JsonBody(scan): JsonBody<Scan>,
+) -> Result<Json<Admission>, ApiError> {
+    check_gate(&scan.gate, "/gate")?;
+    let gate = scan.gate.trim();
+    let now = Utc::now();
+    let ticket = match identify(&state, &principal, &scan.qr).await? {
+        Ok(ticket) => ticket,
+        Err(refusal) => {
+            record(&state, &principal, None, None, gate, now, refusal.outcome()).await;
+            return Err(refusal.into_error());
+        }
+    };
+    let ticket_id = ticket.ticket.ticket_id;
+    match tickets::admit(&state.pool, ticket_id, gate).await? {
+        Some(checked_in_at) => {
+            record(
+                &state,
+                &principal,
+                Some(ticket_id),
+                None,
+                gate,
+                now,
+                "admitted",
+            )
+            .await;
+            announce_check_in(&state, &ticket, gate).await;
+            Ok(Json(Admission {
+                outcome: "admitted",
+                ticket: scanned(&state, &ticket).await,
+                checked_in_at,
+                gate: gate.to_owned(),
+            }))
+        }
+        None => {
+            let current = tickets::for_gate(&state.pool, ticket_id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            let row = current.ticket;
+            if row.status != "valid" {
+                record(
+                    &state,
+                    &principal,
+                    Some(ticket_id),
+                    None,
+                    gate,
+                    now,
+                    "not_valid",
+                )
+                .await;
+                return Err(ApiError::conflict(
+                    "ticket_not_valid",
+                    format!("this ticket is {}", row.status),
+                )
+                .with("status", row.status));
+            }
+            record(
+                &state,
+                &principal,
+                Some(ticket_id),
+                None,
+                gate,
+                now,
+                "already_admitted",
+            )
+            .await;
+            Err(
+                ApiError::conflict("already_admitted", "this ticket has already been admitted")
+                    .with("ticket_id", ticket_id.to_string())
+                    .with("checked_in_at", row.checked_in_at.map(|at| at.to_rfc3339()))
+                    .with("gate", row.checked_in_gate),
+            )
+        }
+    }
+}
+
+/// The audit trail of live scans; losing an entry must not turn an admission into an error.
+async fn record(
+    state: &AppState,
+    principal: &Principal,
+    ticket_id: Option<Uuid>,
+    client_scan_id: Option<&str>,
+    gate: &str,
+    scanned_at: DateTime<Utc>,
+    outcome: &str,
+) {
+    metrics::counter!("check_in_scans_total", "outcome" => outcome.to_owned()).increment(1);
+    let result = serde_json::json!({ "outcome": outcome });
+    let scan = NewScan {
+        ticket_id,
+        scanned_by: &principal.subject,
+        client_scan_id,
+        gate,
+        scanned_at,
+        outcome,
+        result: &result,
+    };
+    if let Err(error) = tickets::record_scan(&state.pool, &scan).await {
+        tracing::warn!(%error, "scan not recorded");
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanBatch {
+    /// Up to 500 scans, in any order.
+    pub scans: Vec<OfflineScan>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineScan {
+    /// The device's own id for this scan (e.g. a UUID); a scan sent again with the same id
+    /// gets the same result and admits no one.
+    pub scan_id: String,
+    pub qr: String,
+    pub gate: String,
+    /// When the device scanned the code; a time in the future counts as now.
+    pub scanned_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchResults {
+    /// One result per scan, in the order sent.
+    pub results: Vec<ScanResult>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScanResult {
+    pub scan_id: String,
+    /// `admitted`; `already_admitted` (another scan of the ticket, earlier, admitted it: see
+    /// `admitted_at` and `admitted_gate`); `not_valid` (refunded or void); `invalid_code`;
+    /// `unknown_ticket`; `forbidden`.
+    pub outcome: String,
+    pub ticket: Option<ScannedTicket>,
+    pub admitted_at: Option<DateTime<Utc>>,
+    pub admitted_gate: Option<String>,
+    pub message: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/check-in/scans/batch", tag = "check-in",
+    request_body = ScanBatch,
+    responses(
+        (status = 200, body = BatchResults, description = "a result per scan. Scans of one ticket resolve to the earliest: it admits, the others are `already_admitted`, also across batches and against live scans"),
+        (status = 422, description = "an invalid batch")),
+    security(("bearer" = [])))]
+pub async fn scan_batch(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    JsonBody(batch): JsonBody<ScanBatch>,
+) -> Result<Json<BatchResults>, ApiError> {
+    if batch.scans.len() > MAX_BATCH {
+        return Err(ApiError::invalid(
+            "/scans",
+            format!("at most {MAX_BATCH} scans per batch"),
+        ));
+    }
+    for (index, scan) in batch.scans.iter().enumerate() {
+        let id = scan.scan_id.trim();
+        if id.is_empty() || id.len() > 100 {
+            return Err(ApiError::invalid(
+                format!("/scans/{index}/scan_id"),
+                "a scan id of 1 to 100 characters is required",
+            ));
+        }
+        check_gate(&scan.gate, &format!("/scans/{index}/gate"))?;
+    }
+    // Earliest first, so within a batch the earliest scan of a ticket is the one admitted.
+    let mut order: Vec<usize> = (0..batch.scans.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&batch.scans[a], &batch.scans[b]);
+        (a.scanned_at, &a.scan_id).cmp(&(b.scanned_at, &b.scan_id))
+    });
+    let mut results: Vec<Option<ScanResult>> = vec![None; batch.scans.len()];
+    let mut admitted = HashSet::new();
+    for index in order {
+        let result = offline_scan(&state, &principal, &batch.scans[index], &mut admitted).await?;
+        results[index] = Some(result);
+    }
+    Ok(Json(BatchResults {
+        results: results.into_iter().flatten().collect(),
+    }))
+}
+
+async fn offline_scan(
+    state: &AppState,
+    principal: &Principal,
+    scan: &OfflineScan,
+    announced: &mut HashSet<Uuid>,
+) -> Result<ScanResult, ApiError> {
+    let scan_id = scan.scan_id.trim();
+    if let Some(stored) = tickets::stored_scan(&state.pool, &principal.subject, scan_id).await? {
+        return serde_json::from_value(stored).map_err(ApiError::internal);
+    }
+    let gate = scan.gate.trim();
+    let scanned_at = scan.scanned_at.min(Utc::now());
+    let mut result = ScanResult {
+        scan_id: scan_id.to_owned(),
+        outcome: String::new(),
+        ticket: None,
+        admitted_at: None,
+        admitted_gate: None,
+        message: None,
+    };
+    let ticket = match identify(state, principal, &scan.qr).await? {
+        Ok(ticket) => ticket,
+        Err(refusal) => {
+            result.outcome = refusal.outcome().to_owned();
+            result.message = Some(refusal.message());
+            let tx = state.pool.begin().await?;
+            return store(state, principal, tx, None, scan, scanned_at, result).await;
+        }
+    };
+    let ticket_id = ticket.ticket.ticket_id;
+    result.ticket = Some(scanned(state, &ticket).await);
+    let mut tx = state.pool.begin().await?;
+    let newly_admitted = match tickets::admit_earliest(&mut tx, ticket_id, gate, scanned_at).await?
+    {
+        Some(previous) => {
+            result.outcome = "admitted".to_owned();
+            result.admitted_at = Some(scanned_at);
+            result.admitted_gate = Some(gate.to_owned());
+            previous.is_none()
+        }
+        None => {
+            let current = tickets::for_gate(&mut *tx, ticket_id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            if current.ticket.status == "valid" {
+                result.outcome = "already_admitted".to_owned();
+                result.admitted_at = current.ticket.checked_in_at;
+                result.admitted_gate = current.ticket.checked_in_gate;
+            } else {
+                result.outcome = "not_valid".to_owned();
+                result.message = Some(format!("this ticket is {}", current.ticket.status));
+            }
+            false
+        }
+    };
+    let result = store(
+        state,
+        principal,
+        tx,
+        Some(ticket_id),
+        scan,
+        scanned_at,
+        result,
+    )
+    .await?;
+    if newly_admitted && result.outcome == "admitted" && announced.insert(ticket_id) {
+        announce_check_in(state, &ticket, gate).await;
+    }
+    Ok(result)
+}
+
+/// Stores the scan with its result in the scan's transaction; when the device's scan id is
+/// already stored (a replay racing this one), nothing of this attempt is kept and the stored
+/// result is the answer.
+async fn store(
+    state: &AppState,
+    principal: &Principal,
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    ticket_id: Option<Uuid>,
+    scan: &OfflineScan,
+    scanned_at: DateTime<Utc>,
+    result: ScanResult,
+) -> Result<ScanResult, ApiError> {
+    metrics::counter!("check_in_scans_total", "outcome" => result.outcome.clone()).increment(1);
+    let stored = serde_json::to_value(&result).map_err(ApiError::internal)?;
+    let written = tickets::record_scan(
+        &mut *tx,
+        &NewScan {
+            ticket_id,
+            scanned_by: &principal.subject,
+            client_scan_id: Some(&result.scan_id),
+            gate: scan.gate.trim(),
+            scanned_at,
+            outcome: &result.outcome,
+            result: &stored,
+        },
+    )
+    .await?;
+    if written {
+        tx.commit().await?;
+        return Ok(result);
+    }
+    tx.rollback().await?;
+    let stored = tickets::stored_scan(&state.pool, &principal.subject, &result.scan_id)
+        .await?
+        .ok_or_else(|| ApiError::Busy("a replayed scan vanished".into()))?;
+    serde_json::from_value(stored).map_err(ApiError::internal)
+}

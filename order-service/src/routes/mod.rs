@@ -1,0 +1,7 @@
+//! The HTTP API under `/api/sales` and `/api/check-in`, one module per noun.
+
+pub mod check_in;
+pub mod holds;
+pub mod orders;
+pub mod payments;
+pub mod tickets;

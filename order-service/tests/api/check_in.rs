@@ -1,0 +1,240 @@
+//! Check-in: one admission per ticket however scans race, forged codes refused, staff of
+//! other organisations refused, offline batches replayed safely.
+
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared_dto::ticket_qr::{self, SigningKey, TicketClaims};
+use test_support::oidc::users;
+use uuid::Uuid;
+
+use crate::support::{Seeded, SessionSpec, TestApp, guest, seat, service_signing_key, spawn_app};
+
+/// A session whose organisation has `staff@` as staff, `staff2@` belonging to another one,
+/// and `n` sold tickets: their QR codes.
+async fn sold_tickets(app: &TestApp, n: u32) -> (Seeded, Vec<String>) {
+    let session = app.seed(SessionSpec::grid(1, 10)).await;
+    app.add_member(session.organisation_id, users::STAFF, "staff")
+        .await;
+    let elsewhere = app.seed(SessionSpec::grid(1, 1)).await;
+    app.add_member(elsewhere.organisation_id, users::STAFF_2, "staff")
+        .await;
+    let seats: Vec<String> = (1..=n).map(|column| seat('A', column)).collect();
+    let paid = app.buy(&session, &seats, &guest(1)).await;
+    let codes = paid.body["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|ticket| ticket["qr"].as_str().expect("qr").to_owned())
+        .collect();
+    (session, codes)
+}
+
+#[tokio::test]
+async fn two_simultaneous_scans_of_one_ticket_admit_one_person() {
+    let app = spawn_app().await;
+    let (_, codes) = sold_tickets(&app, 1).await;
+    let staff = app.token(users::STAFF).await;
+
+    let (north, south) = tokio::join!(
+        app.scan(&staff, &codes[0], "north-1"),
+        app.scan(&staff, &codes[0], "south-2")
+    );
+    let mut statuses = [north.status.as_u16(), south.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{} / {}", north.body, south.body);
+    let (admitted, refused) = if north.status == 200 {
+        (north, south)
+    } else {
+        (south, north)
+    };
+    assert_eq!(admitted.body["outcome"], "admitted");
+    assert_eq!(admitted.body["ticket"]["seat_id"], seat('A', 1));
+    assert_eq!(admitted.body["ticket"]["seat_label"], "A1");
+    assert_eq!(admitted.body["ticket"]["tier_name"], "Stalls");
+    assert_eq!(refused.code(), "already_admitted");
+    assert_eq!(refused.body["error"]["gate"], admitted.body["gate"]);
+    assert!(refused.body["error"]["checked_in_at"].is_string());
+    assert_eq!(
+        app.count("select count(*) from ticket where checked_in_at is not null")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn forged_and_altered_codes_are_refused() {
+    let app = spawn_app().await;
+    let (session, codes) = sold_tickets(&app, 1).await;
+    let staff = app.token(users::STAFF).await;
+    let code = &codes[0];
+
+    let mut altered = code.clone().into_bytes();
+    let middle = altered.len() / 2;
+    altered[middle] = if altered[middle] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).expect("ascii");
+    let claims = ticket_qr::verify(code, &service_signing_key().verifying_key()).expect("genuine");
+    let forged = ticket_qr::sign(&claims, &SigningKey::from_bytes(&[7; 32])).expect("signs");
+    for qr in [altered.as_str(), forged.as_str(), "not a ticket", ""] {
+        let response = app.scan(&staff, qr, "north-1").await;
+        assert_eq!(response.status, 422, "{qr}: {}", response.body);
+        assert_eq!(response.body["error"]["field"], "/qr");
+    }
+
+    // Genuinely signed, but no such ticket.
+    let unknown = TicketClaims::new(
+        Uuid::new_v4(),
+        session.session_id,
+        None,
+        "Nobody",
+        Utc::now(),
+    );
+    let unknown = ticket_qr::sign(&unknown, &service_signing_key()).expect("signs");
+    assert_eq!(app.scan(&staff, &unknown, "north-1").await.status, 404);
+
+    // None of that admitted anyone; the genuine code still works.
+    assert_eq!(app.scan(&staff, code, "north-1").await.status, 200);
+}
+
+#[tokio::test]
+async fn only_staff_of_the_events_organisation_may_admit() {
+    let app = spawn_app().await;
+    let (_, codes) = sold_tickets(&app, 1).await;
+    for user in [users::STAFF_2, users::ATTENDEE] {
+        let token = app.token(user).await;
+        let response = app.scan(&token, &codes[0], "north-1").await;
+        assert_eq!(response.status, 403, "{user}: {}", response.body);
+    }
+    let anonymous = app
+        .call(
+            Method::POST,
+            "/api/check-in/scans",
+            None,
+            Some(json!({"qr": codes[0], "gate": "n"})),
+            &[],
+        )
+        .await;
+    assert_eq!(anonymous.status, 401);
+    assert_eq!(
+        app.count("select count(*) from ticket where checked_in_at is not null")
+            .await,
+        0
+    );
+}
+
+/// Offline scans happened a while ago: `minute` minutes after a base an hour back.
+fn scan_time(base: DateTime<Utc>, minute: i64) -> DateTime<Utc> {
+    base + chrono::Duration::minutes(minute)
+}
+
+fn outcomes(response: &Value) -> Vec<(String, String, Option<String>)> {
+    response["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| {
+            (
+                result["scan_id"].as_str().unwrap_or_default().to_owned(),
+                result["outcome"].as_str().unwrap_or_default().to_owned(),
+                result["admitted_gate"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn offline_scans_resolve_to_the_earliest_and_replays_admit_no_one() {
+    let app = spawn_app().await;
+    let (_, codes) = sold_tickets(&app, 2).await;
+    let staff = app.token(users::STAFF).await;
+    let base =
+        DateTime::from_timestamp((Utc::now().timestamp() - 3_600) / 60 * 60, 0).expect("a time");
+    let at = |minute| scan_time(base, minute).to_rfc3339();
+    let batch = json!({"scans": [
+        {"scan_id": "s1", "qr": codes[0], "gate": "north", "scanned_at": at(1)},
+        {"scan_id": "s2", "qr": codes[0], "gate": "south", "scanned_at": at(0)},
+        {"scan_id": "s3", "qr": codes[1], "gate": "north", "scanned_at": at(5)},
+        {"scan_id": "s4", "qr": "garbage", "gate": "north", "scanned_at": at(6)},
+    ]});
+    let send = |body: Value| {
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(
+                Method::POST,
+                "/api/check-in/scans/batch",
+                Some(&staff),
+                Some(body),
+                &[],
+            )
+            .await
+        }
+    };
+
+    let first = send(batch.clone()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let expected = vec![
+        (
+            "s1".to_owned(),
+            "already_admitted".to_owned(),
+            Some("south".to_owned()),
+        ),
+        (
+            "s2".to_owned(),
+            "admitted".to_owned(),
+            Some("south".to_owned()),
+        ),
+        (
+            "s3".to_owned(),
+            "admitted".to_owned(),
+            Some("north".to_owned()),
+        ),
+        ("s4".to_owned(), "invalid_code".to_owned(), None),
+    ];
+    assert_eq!(outcomes(&first.body), expected);
+
+    let replay = send(batch.clone()).await;
+    assert_eq!(replay.status, 200);
+    assert_eq!(replay.body, first.body);
+    assert_eq!(
+        app.count("select count(*) from ticket where checked_in_at is not null")
+            .await,
+        2
+    );
+    assert_eq!(app.count("select count(*) from ticket_scan").await, 4);
+
+    // Another device syncs later with an even earlier scan of the second ticket: the
+    // earliest scan is the admission.
+    let later = send(json!({"scans": [
+        {"scan_id": "d2-1", "qr": codes[1], "gate": "east", "scanned_at": at(2)},
+        {"scan_id": "d2-2", "qr": codes[0], "gate": "east", "scanned_at": at(3)},
+    ]}))
+    .await;
+    assert_eq!(
+        outcomes(&later.body),
+        vec![
+            (
+                "d2-1".to_owned(),
+                "admitted".to_owned(),
+                Some("east".to_owned())
+            ),
+            (
+                "d2-2".to_owned(),
+                "already_admitted".to_owned(),
+                Some("south".to_owned())
+            ),
+        ]
+    );
+    let (gate, admitted_at): (String, DateTime<Utc>) =
+        sqlx::query_as("select checked_in_gate, checked_in_at from ticket where seat_id = $1")
+            .bind(seat('A', 2))
+            .fetch_one(&app.pool)
+            .await
+            .expect("ticket");
+    assert_eq!((gate.as_str(), admitted_at), ("east", scan_time(base, 2)));
+
+    // A live scan after the sync sees the admission.
+    let live = app.scan(&staff, &codes[0], "north").await;
+    assert_eq!(live.status, 409);
+    assert_eq!(live.body["error"]["gate"], "south");
+}

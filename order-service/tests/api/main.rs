@@ -1,0 +1,9 @@
+//! order-service against the real PostgreSQL, Redis and OIDC provider.
+
+mod check_in;
+mod faults;
+mod holds;
+mod orders;
+mod payments;
+mod support;
+mod surface;

@@ -1,0 +1,334 @@
+//! The Kafka side: a consumer group over the change topics with at-least-once delivery.
+//!
+//! Offsets are stored only after the read store acknowledged every write of a batch
+//! (`enable.auto.offset.store=false`; the stored offsets are committed periodically and on
+//! shutdown). Changes are applied in the order received, which keeps per-key order (a key
+//! always lands on one partition). A read-store failure is retried with backoff without moving
+//! on; a message that cannot be projected goes to the dead-letter topic and the stream goes on.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use mongodb::Database;
+use rdkafka::client::ClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{CommitMode, Consumer, ConsumerContext, StreamConsumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{Header, OwnedHeaders, OwnedMessage};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::statistics::Statistics;
+use rdkafka::types::RDKafkaErrorCode;
+use rdkafka::{Message, TopicPartitionList};
+use tokio_util::sync::CancellationToken;
+
+use crate::change::RowChange;
+use crate::change::{self, Decoded};
+use crate::config::ProjectionArgs;
+use crate::mirror::MIRRORED;
+use crate::projection::{self, ProjectionError};
+
+/// Upper bound on changes projected together.
+const MAX_BATCH: usize = 500;
+/// How long a batch waits for more messages once it has one.
+const BATCH_LINGER: Duration = Duration::from_millis(5);
+
+fn record_projected(changes: &[RowChange]) {
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        });
+    for change in changes {
+        metrics::histogram!("projector_latency_seconds", "table" => change.table.clone())
+            .record((now_ms - change.committed_ms).max(0) as f64 / 1000.0);
+        metrics::counter!("projector_changes_total", "table" => change.table.clone()).increment(1);
+    }
+}
+
+/// Reports consumer lag per partition from librdkafka's statistics.
+pub struct LagReporter;
+
+impl ClientContext for LagReporter {
+    fn stats(&self, statistics: Statistics) {
+        for (topic, details) in statistics.topics {
+            for (partition, stats) in details.partitions {
+                if partition >= 0 && stats.consumer_lag >= 0 {
+                    metrics::gauge!("projector_consumer_lag", "topic" => topic.clone(), "partition" => partition.to_string())
+                        .set(stats.consumer_lag as f64);
+                }
+            }
+        }
+    }
+}
+
+impl ConsumerContext for LagReporter {}
+
+/// The change topics the read models need.
+pub fn topics(prefix: &str) -> Vec<String> {
+    MIRRORED
+        .iter()
+        .map(|(table, _)| format!("{prefix}.public.{table}"))
+        .collect()
+}
+
+pub fn consumer(
+    brokers: &str,
+    args: &ProjectionArgs,
+) -> Result<StreamConsumer<LagReporter>, KafkaError> {
+    let consumer: StreamConsumer<LagReporter> = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", &args.group_id)
+        .set("enable.auto.commit", "true")
+        .set("auto.commit.interval.ms", "1000")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("session.timeout.ms", args.session_timeout_ms.to_string())
+        .set("topic.metadata.refresh.interval.ms", "2000")
+        // The default 500 ms lets an idle fetch sit on the broker that long: read models would
+        // trail every quiet-period change by up to half a second.
+        .set("fetch.wait.max.ms", "20")
+        .set("statistics.interval.ms", "5000")
+        .create_with_context(LagReporter)?;
+    let topics = topics(&args.topic_prefix);
+    let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+    consumer.subscribe(&names)?;
+    Ok(consumer)
+}
+
+pub fn dead_letter_producer(brokers: &str) -> Result<FutureProducer, KafkaError> {
+    ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("message.timeout.ms", "30000")
+        .create()
+}
+
+/// Consumes until `stop` is cancelled.
+pub struct ChangeConsumer {
+    pub consumer: StreamConsumer<LagReporter>,
+    pub dead_letters: FutureProducer,
+    pub dead_letter_topic: String,
+    pub database: Database,
+    pub stop: CancellationToken,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handled {
+    Done,
+    Stopped,
+}
+
+impl ChangeConsumer {
+    pub async fn run(self) {
+        while let Some(batch) = self.next_batch().await {
+            match self.handle_batch(&batch).await {
+                Handled::Done => {
+                    for message in &batch {
+                        if let Err(error) = self.consumer.store_offset(
+                            message.topic(),
+                            message.partition(),
+                            message.offset(),
+                        ) {
+                            tracing::warn!(%error, "storing the offset failed");
+                        }
+                    }
+                }
+                Handled::Stopped => break,
+            }
+        }
+        self.shut_down().await;
+    }
+
+    /// Waits for a message, then takes whatever else is already there, up to [`MAX_BATCH`].
+    async fn next_batch(&self) -> Option<Vec<OwnedMessage>> {
+        let mut batch = Vec::new();
+        loop {
+            let received = if batch.is_empty() {
+                tokio::select! {
+                    () = self.stop.cancelled() => return None,
+                    received = self.consumer.recv() => received,
+                }
+            } else {
+                match tokio::time::timeout(BATCH_LINGER, self.consumer.recv()).await {
+                    Ok(received) => received,
+                    Err(_) => return Some(batch),
+                }
+            };
+            match received {
+                Ok(message) => batch.push(message.detach()),
+                // Change topics appear with their table's first change.
+                Err(KafkaError::MessageConsumption(
+                    RDKafkaErrorCode::UnknownTopicOrPartition | RDKafkaErrorCode::UnknownTopic,
+                )) => {}
+                Err(error) => {
+                    metrics::counter!("projector_errors_total", "kind" => "consume").increment(1);
+                    tracing::warn!(%error, "consuming failed; retrying");
+                }
+            }
+            if batch.len() >= MAX_BATCH {
+                return Some(batch);
+            }
+        }
+    }
+
+    async fn handle_batch(&self, batch: &[OwnedMessage]) -> Handled {
+        let mut changes = Vec::with_capacity(batch.len());
+        for message in batch {
+            match change::decode(message.key(), message.payload()) {
+                Ok(Decoded::Change(change)) => changes.push((message, change)),
+                Ok(Decoded::Nothing) => {}
+                Err(error) => {
+                    if let Handled::Stopped = self.dead_letter(message, &error.to_string()).await {
+                        return Handled::Stopped;
+                    }
+                }
+            }
+        }
+        let rows: Vec<RowChange> = changes.iter().map(|(_, change)| change.clone()).collect();
+        match self.project_with_retries(&rows).await {
+            Ok(true) => {
+                record_projected(&rows);
+                Handled::Done
+            }
+            Ok(false) => Handled::Stopped,
+            // Something in the batch cannot be projected: find which, one change at a time.
+            Err(_) => {
+                for (message, change) in &changes {
+                    match self
+                        .project_with_retries(std::slice::from_ref(change))
+                        .await
+                    {
+                        Ok(true) => record_projected(std::slice::from_ref(change)),
+                        Ok(false) => return Handled::Stopped,
+                        Err(error) => {
+                            if let Handled::Stopped =
+                                self.dead_letter(*message, &error.to_string()).await
+                            {
+                                return Handled::Stopped;
+                            }
+                        }
+                    }
+                }
+                Handled::Done
+            }
+        }
+    }
+
+    /// Projects `changes`, retrying read-store failures with backoff. `Ok(false)` means
+    /// shutdown came first; `Err` is a change that cannot be projected.
+    async fn project_with_retries(&self, changes: &[RowChange]) -> Result<bool, ProjectionError> {
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            match projection::project_batch(&self.database, changes).await {
+                Ok(()) => return Ok(true),
+                Err(error) if error.is_retryable() => {
+                    metrics::counter!("projector_errors_total", "kind" => "store").increment(1);
+                    tracing::warn!(%error, retry_in = ?backoff, "projection failed; retrying");
+                    tokio::select! {
+                        () = self.stop.cancelled() => return Ok(false),
+                        () = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Sends the record with its error to the dead-letter topic, retrying until the broker
+    /// acknowledges, so a poison message is never silently dropped.
+    async fn dead_letter(&self, message: &impl Message, error: &str) -> Handled {
+        metrics::counter!("projector_dead_letters_total").increment(1);
+        tracing::error!(topic = message.topic(), partition = message.partition(), offset = message.offset(), %error,
+            "message cannot be projected; sending it to the dead-letter topic");
+        let offset = message.offset().to_string();
+        let partition = message.partition().to_string();
+        loop {
+            let headers = OwnedHeaders::new()
+                .insert(Header {
+                    key: "error",
+                    value: Some(error),
+                })
+                .insert(Header {
+                    key: "source_topic",
+                    value: Some(message.topic()),
+                })
+                .insert(Header {
+                    key: "source_partition",
+                    value: Some(&partition),
+                })
+                .insert(Header {
+                    key: "source_offset",
+                    value: Some(&offset),
+                });
+            let mut record = FutureRecord::to(&self.dead_letter_topic).headers(headers);
+            if let Some(key) = message.key() {
+                record = record.key(key);
+            }
+            if let Some(payload) = message.payload() {
+                record = record.payload(payload);
+            }
+            let sent = tokio::select! {
+                () = self.stop.cancelled() => return Handled::Stopped,
+                sent = self.dead_letters.send(record, Duration::from_secs(10)) => sent,
+            };
+            match sent {
+                Ok(_) => return Handled::Done,
+                Err((error, _)) => {
+                    tracing::warn!(%error, "dead-letter send failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        }
+    }
+
+    /// Commits what was stored and leaves the group. librdkafka's destroy can hang after
+    /// LeaveGroup, so dropping the consumer happens off the runtime and is not waited on forever.
+    async fn shut_down(self) {
+        if let Err(error) = self.consumer.commit_consumer_state(CommitMode::Sync) {
+            tracing::debug!(%error, "final commit");
+        }
+        self.consumer.unsubscribe();
+        let consumer = self.consumer;
+        let dropped = tokio::task::spawn_blocking(move || drop(consumer));
+        if tokio::time::timeout(Duration::from_secs(5), dropped)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the Kafka consumer did not close within 5s");
+        }
+    }
+}
+
+/// Points the group at the earliest offset of every partition of the change topics, so the
+/// next run replays everything.
+pub fn rewind_group(brokers: &str, args: &ProjectionArgs) -> Result<usize, KafkaError> {
+    let consumer: rdkafka::consumer::BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", &args.group_id)
+        .set("enable.auto.commit", "false")
+        .create()?;
+    let mut positions = TopicPartitionList::new();
+    for topic in topics(&args.topic_prefix) {
+        let metadata = match consumer.fetch_metadata(Some(&topic), Duration::from_secs(5)) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                tracing::warn!(%error, topic, "no metadata; skipping");
+                continue;
+            }
+        };
+        for partition in metadata
+            .topics()
+            .iter()
+            .flat_map(|topic| topic.partitions())
+        {
+            let (low, _) = consumer
+                .fetch_watermarks(&topic, partition.id(), Duration::from_secs(5))
+                .unwrap_or((0, 0));
+            positions.add_partition_offset(&topic, partition.id(), rdkafka::Offset::Offset(low))?;
+        }
+    }
+    let count = positions.count();
+    if count > 0 {
+        consumer.commit(&positions, CommitMode::Sync)?;
+    }
+    Ok(count)
+}

@@ -1,0 +1,8 @@
+//! The projector against the real chain: PostgreSQL → Debezium → broker → projector → read store.
+
+mod dead_letters;
+mod fixtures;
+mod incremental;
+mod recovery;
+mod replay;
+mod tickets;

@@ -1,0 +1,173 @@
+//! Trending: the listed events that issued the most tickets over the last seven days,
+//! topped up with the soonest upcoming events when too few have sold anything.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use futures::TryStreamExt;
+use mongodb::bson::{Bson, Document, doc};
+use serde::{Deserialize, Serialize};
+use shared_dto::read_model::{EventDocument, collection};
+
+use super::caching::{self, CachePolicy};
+use super::events::{events, search_page};
+use super::now_ms;
+use super::search::{InvalidParameter, Search, listed};
+use super::summary::EventSummary;
+use crate::AppState;
+use crate::error::ApiError;
+
+const WINDOW_MS: i64 = 7 * 24 * 3_600_000;
+const DEFAULT_LIMIT: usize = 10;
+const MAX_LIMIT: usize = 50;
+/// Ids per `$in` lookup while walking the ranking.
+const LOOKUP_BATCH: usize = 100;
+const TRENDING_CACHE: CachePolicy = CachePolicy::Public { max_age: 60 };
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendingParams {
+    /// How many events (default 10, at most 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
+    pub limit: Option<String>,
+}
+
+impl TrendingParams {
+    fn limit(&self) -> Result<usize, InvalidParameter> {
+        match self
+            .limit
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+        {
+            None => Ok(DEFAULT_LIMIT),
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+                .ok_or_else(|| {
+                    InvalidParameter::new(
+                        "limit",
+                        format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
+                    )
+                }),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TrendingEvent {
+    #[serde(flatten)]
+    pub event: EventSummary,
+    pub tickets_last_7_days: u64,
+}
+
+/// Best sellers first, then the soonest upcoming events without recent sales.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Trending {
+    pub items: Vec<TrendingEvent>,
+}
+
+/// Tickets issued per event since `since_ms`, most first.
+async fn recent_sales(state: &AppState, since_ms: i64) -> Result<Vec<(String, u64)>, ApiError> {
+    let pipeline = vec![
+        doc! { "$match": { "issued_at_ms": { "$gte": since_ms } } },
+        doc! { "$group": { "_id": "$event_id", "tickets": { "$sum": 1 } } },
+        doc! { "$sort": { "tickets": -1, "_id": 1 } },
+    ];
+    let groups: Vec<Document> = state
+        .read_store
+        .collection::<Document>(collection::SOLD_PLACES)
+        .aggregate(pipeline)
+        .await?
+        .try_collect()
+        .await?;
+    Ok(groups
+        .into_iter()
+        .filter_map(|group| {
+            let event_id = group.get_str("_id").ok()?.to_owned();
+            let tickets = match group.get("tickets")? {
+                Bson::Int32(count) => u64::try_from(*count).ok()?,
+                Bson::Int64(count) => u64::try_from(*count).ok()?,
+                Bson::Double(count) if count.is_finite() && *count >= 0.0 => *count as u64,
+                _ => return None,
+            };
+            Some((event_id, tickets))
+        })
+        .collect())
+}
+
+#[utoipa::path(get, path = "/api/catalog/trending", tag = "catalog", params(TrendingParams),
+    responses(
+        (status = 200, body = Trending, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "The `If-None-Match` tag is current"),
+        (status = 422, description = "`limit` is invalid")))]
+pub async fn trending_events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<TrendingParams>,
+) -> Result<Response, ApiError> {
+    let limit = params.limit()?;
+    let now = now_ms();
+    let events = events(&state);
+    let upcoming = Search::default();
+    let mut items: Vec<TrendingEvent> = Vec::with_capacity(limit);
+
+    // The ranking covers every event that sold lately; only listed ones are shown, so it is
+    // walked in batches until enough listed events are found.
+    let ranking = recent_sales(&state, now - WINDOW_MS).await?;
+    for batch in ranking.chunks(LOOKUP_BATCH) {
+        if items.len() >= limit {
+            break;
+        }
+        let ids: Vec<&str> = batch.iter().map(|(id, _)| id.as_str()).collect();
+        let mut filter = listed(now);
+        filter.insert("_id", doc! { "$in": ids });
+        let mut found: HashMap<String, EventDocument> = events
+            .find(filter)
+            .await?
+            .try_collect::<Vec<_>>()
+            .await?
+            .into_iter()
+            .map(|event| (event.event_id.clone(), event))
+            .collect();
+        for (event_id, tickets) in batch {
+            if let Some(found) = found
+                .remove(event_id)
+                .and_then(|event| upcoming.evaluate(event, now))
+            {
+                items.push(TrendingEvent {
+                    event: found.into(),
+                    tickets_last_7_days: *tickets,
+                });
+            }
+        }
+    }
+    items.truncate(limit);
+
+    if items.len() < limit {
+        // Enough of the soonest events to fill up even if all those shown already are among them.
+        let soonest = Search {
+            per_page: u32::try_from(limit + items.len()).unwrap_or(u32::MAX),
+            ..Search::default()
+        };
+        let (matches, _) = search_page(&events, &soonest, now).await?;
+        for found in matches {
+            if items.len() >= limit {
+                break;
+            }
+            if !items
+                .iter()
+                .any(|item| item.event.event_id == found.event.event_id)
+            {
+                items.push(TrendingEvent {
+                    event: found.into(),
+                    tickets_last_7_days: 0,
+                });
+            }
+        }
+    }
+    caching::respond(&headers, TRENDING_CACHE, &Trending { items })
+}

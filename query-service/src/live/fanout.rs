@@ -1,0 +1,339 @@
+//! In-process fan-out: one broadcast channel per active key (a session for seat streams, an
+//! event for sales streams), created by its first stream and dropped with its last.
+//!
+//! A channel numbers its changes and keeps the latest ones for `Last-Event-ID` resumption.
+//! Numbering, buffering and sending happen under one lock, and so does subscribing, so a
+//! stream that subscribed at `seq` receives exactly the changes after `seq`.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use tokio::sync::broadcast;
+
+use super::event::ResyncReason;
+
+/// One numbered item of a channel, shared by every stream that sends it.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    pub seq: u64,
+    pub body: FrameBody,
+    /// When the replica received the notification behind this frame.
+    pub noticed_at: Instant,
+}
+
+#[derive(Debug)]
+pub(crate) enum FrameBody {
+    /// A change: the SSE event name and its JSON data, serialised once for all streams.
+    Change { name: &'static str, data: String },
+    /// Changes may have been missed before this frame: streams must start over.
+    Resync(ResyncReason),
+}
+
+/// A receiver and the sequence number it starts after.
+pub(crate) struct Subscription {
+    pub receiver: broadcast::Receiver<Arc<Frame>>,
+    pub after: u64,
+}
+
+pub(crate) struct Channel<X> {
+    epoch: String,
+    sender: broadcast::Sender<Arc<Frame>>,
+    state: Mutex<State<X>>,
+}
+
+struct State<X> {
+    seq: u64,
+    /// The oldest position a stream can resume from: every frame after it is buffered.
+    replay_from: u64,
+    buffer: VecDeque<Arc<Frame>>,
+    replay_capacity: usize,
+    /// What the owner keeps per channel (e.g. the seats it knows to be held).
+    ext: X,
+}
+
+impl<X: Default> Channel<X> {
+    fn new(capacity: usize, replay_capacity: usize) -> Self {
+        let (sender, _) = broadcast::channel(capacity.max(1));
+        Self {
+            epoch: format!("{:08x}", uuid::Uuid::new_v4().as_u64_pair().0 as u32),
+            sender,
+            state: Mutex::new(State {
+                seq: 0,
+                replay_from: 0,
+                buffer: VecDeque::with_capacity(replay_capacity.min(64)),
+                replay_capacity,
+                ext: X::default(),
+            }),
+        }
+    }
+}
+
+impl<X> Channel<X> {
+    /// Names this channel's sequence in event ids.
+    pub fn epoch(&self) -> &str {
+        &self.epoch
+    }
+
+    fn state(&self) -> MutexGuard<'_, State<X>> {
+        // A panic elsewhere cannot leave the state half-updated in a way that matters more
+        // than losing every stream of the session would.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Numbers, buffers and sends the change `decide` makes of the per-channel state, if any.
+    pub fn publish(
+        &self,
+        noticed_at: Instant,
+        decide: impl FnOnce(&mut X) -> Option<(&'static str, String)>,
+    ) {
+        let mut state = self.state();
+        let Some((name, data)) = decide(&mut state.ext) else {
+            return;
+        };
+        state.seq += 1;
+        let frame = Arc::new(Frame {
+            seq: state.seq,
+            body: FrameBody::Change { name, data },
+            noticed_at,
+        });
+        if state.replay_capacity > 0 {
+            if state.buffer.len() == state.replay_capacity
+                && let Some(oldest) = state.buffer.pop_front()
+            {
+                state.replay_from = oldest.seq;
+            }
+            state.buffer.push_back(Arc::clone(&frame));
+        } else {
+            state.replay_from = state.seq;
+        }
+        // No receiver only means nobody is listening right now.
+        let _ = self.sender.send(frame);
+    }
+
+    /// Tells every stream to start over, and makes older positions unresumable: whatever
+    /// was missed is not in the buffer.
+    pub fn resync(&self, reason: ResyncReason, noticed_at: Instant, reset: impl FnOnce(&mut X)) {
+        let mut state = self.state();
+        state.seq += 1;
+        state.buffer.clear();
+        state.replay_from = state.seq;
+        reset(&mut state.ext);
+        let frame = Arc::new(Frame {
+            seq: state.seq,
+            body: FrameBody::Resync(reason),
+            noticed_at,
+        });
+        let _ = self.sender.send(frame);
+    }
+
+    pub fn subscribe(&self) -> Subscription {
+        let state = self.state();
+        Subscription {
+            receiver: self.sender.subscribe(),
+            after: state.seq,
+        }
+    }
+
+    /// The buffered frames after `after` and a subscription continuing from them, or `None`
+    /// when `after` is not a position of this channel's buffer.
+    pub fn resume(&self, after: u64) -> Option<(Vec<Arc<Frame>>, Subscription)> {
+        let state = self.state();
+        if after < state.replay_from || after > state.seq {
+            return None;
+        }
+        let missed = state
+            .buffer
+            .iter()
+            .filter(|frame| frame.seq > after)
+            .cloned()
+            .collect();
+        Some((
+            missed,
+            Subscription {
+                receiver: self.sender.subscribe(),
+                after: state.seq,
+            },
+        ))
+    }
+
+    /// Runs `f` on the per-channel state, with the current sequence number.
+    pub fn with_ext<R>(&self, f: impl FnOnce(&mut X, u64) -> R) -> R {
+        let mut state = self.state();
+        let seq = state.seq;
+        f(&mut state.ext, seq)
+    }
+}
+
+/// The active channels of one kind.
+pub(crate) struct Hub<X> {
+    channels: Mutex<HashMap<String, Entry<X>>>,
+    capacity: usize,
+    replay_capacity: usize,
+}
+
+struct Entry<X> {
+    channel: Arc<Channel<X>>,
+    streams: usize,
+}
+
+impl<X: Default> Hub<X> {
+    pub fn new(capacity: usize, replay_capacity: usize) -> Self {
+        Self {
+            channels: Mutex::new(HashMap::new()),
+            capacity,
+            replay_capacity,
+        }
+    }
+
+    fn channels(&self) -> MutexGuard<'_, HashMap<String, Entry<X>>> {
+        self.channels.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers one stream of `key`, creating its channel if it is the first.
+    pub fn join(self: &Arc<Self>, key: &str) -> Membership<X> {
+        let mut channels = self.channels();
+        let entry = channels.entry(key.to_owned()).or_insert_with(|| Entry {
+            channel: Arc::new(Channel::new(self.capacity, self.replay_capacity)),
+            streams: 0,
+        });
+        entry.streams += 1;
+        Membership {
+            hub: Arc::clone(self),
+            key: key.to_owned(),
+            channel: Arc::clone(&entry.channel),
+        }
+    }
+
+    /// The channel of `key`, if any stream is listening to it.
+    pub fn get(&self, key: &str) -> Option<Arc<Channel<X>>> {
+        self.channels()
+            .get(key)
+            .map(|entry| Arc::clone(&entry.channel))
+    }
+
+    pub fn all(&self) -> Vec<Arc<Channel<X>>> {
+        self.channels()
+            .values()
+            .map(|entry| Arc::clone(&entry.channel))
+            .collect()
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.channels().len()
+    }
+}
+
+/// One stream's hold on a channel; the channel is dropped with its last membership.
+pub(crate) struct Membership<X: Default> {
+    hub: Arc<Hub<X>>,
+    key: String,
+    channel: Arc<Channel<X>>,
+}
+
+impl<X: Default> Membership<X> {
+    pub fn channel(&self) -> &Arc<Channel<X>> {
+        &self.channel
+    }
+}
+
+impl<X: Default> Drop for Membership<X> {
+    fn drop(&mut self) {
+        let mut channels = self.hub.channels();
+        if let Some(entry) = channels.get_mut(&self.key)
+            && Arc::ptr_eq(&entry.channel, &self.channel)
+        {
+            entry.streams -= 1;
+            if entry.streams == 0 {
+                channels.remove(&self.key);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(channel: &Channel<()>, data: &str) {
+        channel.publish(Instant::now(), |_| Some(("held", data.to_owned())));
+    }
+
+    fn data(frame: &Frame) -> &str {
+        match &frame.body {
+            FrameBody::Change { data, .. } => data,
+            FrameBody::Resync(_) => "resync",
+        }
+    }
+
+    #[test]
+    fn a_channel_lives_as_long_as_its_streams() {
+        let hub = Arc::new(Hub::<()>::new(8, 8));
+        let first = hub.join("s1");
+        let second = hub.join("s1");
+        assert!(Arc::ptr_eq(first.channel(), second.channel()));
+        drop(first);
+        assert_eq!(hub.len(), 1);
+        drop(second);
+        assert_eq!(hub.len(), 0);
+        assert!(hub.get("s1").is_none());
+
+        let again = hub.join("s1");
+        assert_ne!(again.channel().epoch(), "");
+        assert_eq!(hub.len(), 1);
+    }
+
+    #[test]
+    fn a_subscriber_receives_exactly_the_changes_after_its_position() {
+        let channel = Channel::<()>::new(8, 8);
+        change(&channel, "a");
+        let mut subscription = channel.subscribe();
+        assert_eq!(subscription.after, 1);
+        change(&channel, "b");
+        let frame = subscription.receiver.try_recv().expect("b");
+        assert_eq!((frame.seq, data(&frame)), (2, "b"));
+        assert!(subscription.receiver.try_recv().is_err());
+    }
+
+    #[test]
+    fn resuming_replays_the_missed_changes_in_order() {
+        let channel = Channel::<()>::new(8, 3);
+        for name in ["a", "b", "c", "d"] {
+            change(&channel, name);
+        }
+        // "a" (1) fell out of the buffer: positions 1..=4 can resume, 0 cannot.
+        assert!(channel.resume(0).is_none());
+        let (missed, subscription) = channel.resume(1).expect("resumable");
+        let missed: Vec<_> = missed.iter().map(|frame| data(frame)).collect();
+        assert_eq!(missed, ["b", "c", "d"]);
+        assert_eq!(subscription.after, 4);
+        assert!(channel.resume(4).expect("up to date").0.is_empty());
+        assert!(channel.resume(5).is_none(), "a future position is unknown");
+    }
+
+    #[test]
+    fn a_resync_makes_earlier_positions_unresumable() {
+        let channel = Channel::<()>::new(8, 8);
+        change(&channel, "a");
+        let mut subscription = channel.subscribe();
+        channel.resync(ResyncReason::FeedRestarted, Instant::now(), |_| {});
+        assert!(matches!(
+            subscription.receiver.try_recv().expect("resync").body,
+            FrameBody::Resync(ResyncReason::FeedRestarted)
+        ));
+        assert!(channel.resume(1).is_none());
+        assert!(channel.resume(2).is_some());
+    }
+
+    #[test]
+    fn a_decision_not_to_publish_uses_no_number() {
+        let channel = Channel::<u32>::new(8, 8);
+        channel.publish(Instant::now(), |count| {
+            *count += 1;
+            None
+        });
+        assert_eq!(channel.subscribe().after, 0);
+        assert_eq!(channel.with_ext(|count, _| *count), 1);
+    }
+}

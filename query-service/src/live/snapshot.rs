@@ -1,0 +1,521 @@
+//! The merged seat map: the session's `seat_maps` document, its sold places (the read model
+//! plus sales announced but not yet projected) and the live holds in Redis, with a status per
+//! seat, counts per tier and per standing block, and a content version.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hasher;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use mongodb::bson::doc;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::{Deserialize, Serialize};
+use shared_dto::layout::Layout;
+use shared_dto::read_model::{SeatMapDocument, collection};
+use shared_dto::seat_hold::HoldKeys;
+use tokio::sync::OnceCell;
+use utoipa::ToSchema;
+
+use super::sold::SoldLedger;
+
+/// Keys asked for per `SCAN` round trip.
+const SCAN_BATCH: usize = 1_000;
+const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A session's seat map with every place's live status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SeatMapState {
+    /// Changes whenever anything else in the document changes; the `ETag` of the seat map.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    pub session_id: String,
+    pub event_id: String,
+    pub session_status: String,
+    /// The layout as designed (see the command-service layout schema).
+    #[schema(value_type = Object)]
+    pub layout: Layout,
+    pub tiers: Vec<TierState>,
+    pub standing: Vec<StandingState>,
+    pub totals: PlaceCounts,
+    /// The status of every seat of the layout, by seat id.
+    pub seats: BTreeMap<String, SeatStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SeatStatus {
+    Available,
+    Held,
+    Sold,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PlaceCounts {
+    pub capacity: u64,
+    pub available: u64,
+    pub held: u64,
+    pub sold: u64,
+}
+
+impl PlaceCounts {
+    fn add(&mut self, status: SeatStatus, places: u64) {
+        self.capacity += places;
+        match status {
+            SeatStatus::Available => self.available += places,
+            SeatStatus::Held => self.held += places,
+            SeatStatus::Sold => self.sold += places,
+        }
+    }
+}
+
+/// A price tier and its places (seats and standing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TierState {
+    pub tier_id: String,
+    pub name: String,
+    pub colour: String,
+    pub price_minor: i64,
+    pub currency: String,
+    #[serde(flatten)]
+    pub places: PlaceCounts,
+}
+
+/// A standing block: interchangeable places, counted rather than listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StandingState {
+    pub block_id: String,
+    pub tier_id: String,
+    #[serde(flatten)]
+    pub places: PlaceCounts,
+}
+
+/// A built seat map, serialised once for every reader.
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    pub version: String,
+    pub json: String,
+}
+
+/// Why a seat map could not be built.
+#[derive(Debug, Clone, thiserror::Error)]
+pub(crate) enum SnapshotError {
+    #[error("no seat map for this session")]
+    NotFound,
+    #[error("reading the read store failed: {0}")]
+    ReadStore(String),
+    #[error("reading the holds from redis failed: {0}")]
+    Redis(String),
+}
+
+impl From<mongodb::error::Error> for SnapshotError {
+    fn from(error: mongodb::error::Error) -> Self {
+        Self::ReadStore(error.to_string())
+    }
+}
+
+impl From<redis::RedisError> for SnapshotError {
+    fn from(error: redis::RedisError) -> Self {
+        Self::Redis(error.to_string())
+    }
+}
+
+/// Where seat maps are read from. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct SnapshotSource(Arc<Source>);
+
+struct Source {
+    read_store: mongodb::Database,
+    redis: redis::Client,
+    /// Connected on first use, then reconnects by itself.
+    connection: OnceCell<ConnectionManager>,
+    keys: HoldKeys,
+    ledger: Arc<SoldLedger>,
+}
+
+#[derive(Deserialize)]
+struct SoldRef {
+    seat_id: Option<String>,
+    block_id: String,
+}
+
+impl SnapshotSource {
+    pub fn new(
+        read_store: mongodb::Database,
+        redis: redis::Client,
+        keys: HoldKeys,
+        ledger: Arc<SoldLedger>,
+    ) -> Self {
+        Self(Arc::new(Source {
+            read_store,
+            redis,
+            connection: OnceCell::new(),
+            keys,
+            ledger,
+        }))
+    }
+
+    async fn connection(&self) -> Result<ConnectionManager, SnapshotError> {
+        let source = &self.0;
+        let connection = source
+            .connection
+            .get_or_try_init(|| {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(REDIS_TIMEOUT))
+                    .set_response_timeout(Some(REDIS_TIMEOUT))
+                    .set_number_of_retries(2);
+                ConnectionManager::new_with_config(source.redis.clone(), config)
+            })
+            .await?;
+        Ok(connection.clone())
+    }
+
+    /// Reads and merges the session's seat map as it is now.
+    pub async fn build(&self, session_id: &str) -> Result<Snapshot, SnapshotError> {
+        let source = &self.0;
+        let document = source
+            .read_store
+            .collection::<SeatMapDocument>(collection::SEAT_MAPS)
+            .find_one(doc! { "_id": session_id })
+            .await?
+            .ok_or(SnapshotError::NotFound)?;
+        let sold: Vec<SoldRef> = source
+            .read_store
+            .collection::<SoldRef>(collection::SOLD_PLACES)
+            .find(doc! { "session_id": session_id })
+            .projection(doc! { "seat_id": 1, "block_id": 1 })
+            .await?
+            .try_collect()
+            .await?;
+
+        let mut connection = self.connection().await?;
+        let held = held_seats(&mut connection, &source.keys, session_id).await?;
+        let standing_blocks: Vec<&str> = document
+            .layout
+            .standing_areas()
+            .map(|area| area.id.as_str())
+            .collect();
+        let standing_held =
+            standing_holds(&mut connection, &source.keys, session_id, &standing_blocks).await?;
+        // Read last: a sale announced before this point is then never missing.
+        let announced = source.ledger.sold_seats(session_id);
+
+        let live = LivePlaces {
+            sold_seats: sold
+                .iter()
+                .filter_map(|place| place.seat_id.as_deref())
+                .chain(announced.iter().map(String::as_str))
+                .collect(),
+            sold_standing: sold.iter().filter(|place| place.seat_id.is_none()).fold(
+                HashMap::new(),
+                |mut counts, place| {
+                    *counts.entry(place.block_id.as_str()).or_insert(0) += 1;
+                    counts
+                },
+            ),
+            held_seats: held.iter().map(String::as_str).collect(),
+            held_standing: standing_held,
+        };
+        Ok(render(merge(document, &live)))
+    }
+}
+
+/// What is sold and held right now, beside the static seat map.
+struct LivePlaces<'a> {
+    sold_seats: HashSet<&'a str>,
+    sold_standing: HashMap<&'a str, u64>,
+    held_seats: HashSet<&'a str>,
+    held_standing: HashMap<String, u64>,
+}
+
+fn merge(document: SeatMapDocument, live: &LivePlaces<'_>) -> SeatMapState {
+    let mut totals = PlaceCounts::default();
+    let mut by_tier: HashMap<String, PlaceCounts> = HashMap::new();
+    let mut seats = BTreeMap::new();
+    for seat in document.layout.seats() {
+        let status = if live.sold_seats.contains(seat.seat_id) {
+            SeatStatus::Sold
+        } else if live.held_seats.contains(seat.seat_id) {
+            SeatStatus::Held
+        } else {
+            SeatStatus::Available
+        };
+        totals.add(status, 1);
+        if let Some(tier_id) = seat.tier_id {
+            by_tier
+                .entry(tier_id.to_string())
+                .or_default()
+                .add(status, 1);
+        }
+        seats.insert(seat.seat_id.to_owned(), status);
+    }
+
+    let mut standing = Vec::new();
+    for area in document.layout.standing_areas() {
+        let capacity = u64::from(area.capacity);
+        let sold = live
+            .sold_standing
+            .get(area.id.as_str())
+            .copied()
+            .unwrap_or(0)
+            .min(capacity);
+        let held = live
+            .held_standing
+            .get(&area.id)
+            .copied()
+            .unwrap_or(0)
+            .min(capacity - sold);
+        let places = PlaceCounts {
+            capacity,
+            available: capacity - sold - held,
+            held,
+            sold,
+        };
+        for (status, count) in [
+            (SeatStatus::Available, places.available),
+            (SeatStatus::Held, held),
+            (SeatStatus::Sold, sold),
+        ] {
+            totals.add(status, count);
+            by_tier
+                .entry(area.tier_id.to_string())
+                .or_default()
+                .add(status, count);
+        }
+        standing.push(StandingState {
+            block_id: area.id.clone(),
+            tier_id: area.tier_id.to_string(),
+            places,
+        });
+    }
+
+    let tiers = document
+        .tiers
+        .into_iter()
+        .map(|tier| TierState {
+            places: by_tier.get(&tier.tier_id).copied().unwrap_or_default(),
+            tier_id: tier.tier_id,
+            name: tier.name,
+            colour: tier.colour,
+            price_minor: tier.price_minor,
+            currency: tier.currency,
+        })
+        .collect();
+
+    SeatMapState {
+        version: String::new(),
+        session_id: document.session_id,
+        event_id: document.event_id,
+        session_status: document.session_status,
+        layout: document.layout,
+        tiers,
+        standing,
+        totals,
+        seats,
+    }
+}
+
+/// Serialises `state` with its version: a hash of everything else in the document, so equal
+/// content gives equal versions on every replica running this build.
+fn render(state: SeatMapState) -> Snapshot {
+    debug_assert!(state.version.is_empty());
+    let body = serde_json::to_string(&state).unwrap_or_else(|_| "{}".to_owned());
+    // `DefaultHasher::new` uses fixed keys: deterministic, unlike a `RandomState` hasher.
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(body.as_bytes());
+    let version = format!("{:016x}", hasher.finish());
+    let json = match body.strip_prefix('{') {
+        Some(rest) if rest != "}" => format!("{{\"version\":\"{version}\",{rest}"),
+        _ => format!("{{\"version\":\"{version}\"}}"),
+    };
+    Snapshot { version, json }
+}
+
+async fn held_seats(
+    connection: &mut ConnectionManager,
+    keys: &HoldKeys,
+    session_id: &str,
+) -> Result<Vec<String>, SnapshotError> {
+    let pattern = keys.session_seats_pattern(session_id);
+    let mut seats = Vec::new();
+    let mut cursor: u64 = 0;
+    loop {
+        let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(SCAN_BATCH)
+            .query_async(connection)
+            .await?;
+        seats.extend(batch.iter().filter_map(|key| {
+            keys.parse_seat_key(key)
+                .filter(|(session, _)| *session == session_id)
+                .map(|(_, seat)| seat.to_owned())
+        }));
+        if next == 0 {
+            return Ok(seats);
+        }
+        cursor = next;
+    }
+}
+
+/// Standing places held per block: the quantities of the hold tokens that have not expired.
+async fn standing_holds(
+    connection: &mut ConnectionManager,
+    keys: &HoldKeys,
+    session_id: &str,
+    blocks: &[&str],
+) -> Result<HashMap<String, u64>, SnapshotError> {
+    let mut held = HashMap::new();
+    if blocks.is_empty() {
+        return Ok(held);
+    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let mut pipe = redis::pipe();
+    for block in blocks {
+        pipe.cmd("ZRANGEBYSCORE")
+            .arg(keys.standing(session_id, block))
+            .arg(format!("({now_ms}"))
+            .arg("+inf")
+            .cmd("HGETALL")
+            .arg(keys.standing_quantities(session_id, block));
+    }
+    let replies: Vec<redis::Value> = pipe.query_async(connection).await?;
+    for (block, pair) in blocks.iter().zip(replies.chunks(2)) {
+        let [tokens, quantities] = pair else {
+            continue;
+        };
+        let unreadable = |error: redis::ParsingError| SnapshotError::Redis(error.to_string());
+        let tokens: Vec<String> = redis::from_redis_value_ref(tokens).map_err(unreadable)?;
+        let quantities: HashMap<String, String> =
+            redis::from_redis_value_ref(quantities).map_err(unreadable)?;
+        let total = tokens
+            .iter()
+            .filter_map(|token| quantities.get(token)?.parse::<u64>().ok())
+            .sum();
+        held.insert((*block).to_owned(), total);
+    }
+    Ok(held)
+}
+
+#[cfg(test)]
+mod tests {
+    use shared_dto::layout::{Block, Point, SeatedGrid, Size, StandingArea};
+    use shared_dto::read_model::TierView;
+    use uuid::Uuid;
+
+    use super::*;
+
+    const STALLS: Uuid = Uuid::from_u128(1);
+    const FLOOR: Uuid = Uuid::from_u128(2);
+
+    fn document() -> SeatMapDocument {
+        let floor = StandingArea {
+            id: "floor".to_owned(),
+            name: "Floor".to_owned(),
+            position: Point::ORIGIN,
+            rotation: 0.0,
+            size: Size {
+                width: 10.0,
+                height: 10.0,
+            },
+            capacity: 10,
+            tier_id: FLOOR,
+        };
+        let tier = |id: Uuid, name: &str| TierView {
+            tier_id: id.to_string(),
+            name: name.to_owned(),
+            colour: "#123456".to_owned(),
+            price_minor: 2_500,
+            currency: "EUR".to_owned(),
+        };
+        SeatMapDocument {
+            session_id: "s1".to_owned(),
+            event_id: "e1".to_owned(),
+            session_status: "ON_SALE".to_owned(),
+            layout: Layout {
+                canvas: Size {
+                    width: 100.0,
+                    height: 100.0,
+                },
+                blocks: vec![
+                    Block::SeatedGrid(SeatedGrid::filled("stalls", 1, 4, STALLS)),
+                    Block::Standing(floor),
+                ],
+            },
+            tiers: vec![tier(STALLS, "Stalls"), tier(FLOOR, "Floor")],
+            capacity: 14,
+            standing_capacity: BTreeMap::from([("floor".to_owned(), 10)]),
+            versions: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn sold_wins_over_held_and_counts_add_up_per_tier_and_block() {
+        let live = LivePlaces {
+            sold_seats: HashSet::from(["stalls-A-1", "not-a-seat"]),
+            sold_standing: HashMap::from([("floor", 3)]),
+            held_seats: HashSet::from(["stalls-A-1", "stalls-A-2"]),
+            held_standing: HashMap::from([("floor".to_owned(), 2)]),
+        };
+        let state = merge(document(), &live);
+        assert_eq!(state.seats["stalls-A-1"], SeatStatus::Sold);
+        assert_eq!(state.seats["stalls-A-2"], SeatStatus::Held);
+        assert_eq!(state.seats["stalls-A-3"], SeatStatus::Available);
+        assert_eq!(
+            state.tiers[0].places,
+            PlaceCounts {
+                capacity: 4,
+                available: 2,
+                held: 1,
+                sold: 1
+            }
+        );
+        let floor = PlaceCounts {
+            capacity: 10,
+            available: 5,
+            held: 2,
+            sold: 3,
+        };
+        assert_eq!(state.standing[0].places, floor);
+        assert_eq!(state.tiers[1].places, floor);
+        assert_eq!(
+            state.totals,
+            PlaceCounts {
+                capacity: 14,
+                available: 7,
+                held: 3,
+                sold: 4
+            }
+        );
+    }
+
+    #[test]
+    fn the_version_follows_the_content_and_is_part_of_the_document() {
+        let empty = LivePlaces {
+            sold_seats: HashSet::new(),
+            sold_standing: HashMap::new(),
+            held_seats: HashSet::new(),
+            held_standing: HashMap::new(),
+        };
+        let one_held = LivePlaces {
+            held_seats: HashSet::from(["stalls-A-4"]),
+            ..empty
+        };
+        let a = render(merge(document(), &one_held));
+        let b = render(merge(document(), &one_held));
+        let c = render(merge(
+            document(),
+            &LivePlaces {
+                held_seats: HashSet::new(),
+                ..one_held
+            },
+        ));
+        assert_eq!(a.version, b.version);
+        assert_ne!(a.version, c.version);
+        let parsed: SeatMapState = serde_json::from_str(&a.json).expect("valid JSON");
+        assert_eq!(parsed.version, a.version);
+        assert_eq!(parsed.seats["stalls-A-4"], SeatStatus::Held);
+    }
+}

@@ -1,0 +1,291 @@
+//! The whole path through order-service's real HTTP API: holds, extensions, releases and a
+//! paid order reach the seat streams of two query-service replicas, and the sale reaches the
+//! organiser's live sales view.
+
+use std::collections::BTreeMap;
+
+use clap::Parser;
+use mongodb::bson::{Document, doc};
+use serde_json::{Value, json};
+use shared_dto::layout::{Block, Layout, SeatedGrid, Size};
+use shared_dto::read_model::{
+    MemberView, OrganisationDocument, SeatMapDocument, TierView, collection,
+};
+use test_support::RunningService;
+use test_support::oidc::{Oidc, users};
+use test_support::postgres::TestDatabase;
+use uuid::Uuid;
+
+use crate::support::{World, open_stream, stream};
+
+/// What command-service would have written for one on-sale session of a 1 × 6 grid.
+struct Sale {
+    organisation_id: Uuid,
+    event_id: Uuid,
+    session_id: Uuid,
+    layout: Layout,
+    tier_id: Uuid,
+}
+
+async fn seed_sale(pool: &sqlx::PgPool) -> Sale {
+    let tier_id = Uuid::new_v4();
+    let sale = Sale {
+        organisation_id: Uuid::new_v4(),
+        event_id: Uuid::new_v4(),
+        session_id: Uuid::new_v4(),
+        tier_id,
+        layout: Layout {
+            canvas: Size {
+                width: 600.0,
+                height: 200.0,
+            },
+            blocks: vec![Block::SeatedGrid(SeatedGrid::filled(
+                "stalls", 1, 6, tier_id,
+            ))],
+        },
+    };
+    let statements = [
+        "insert into organisation (organisation_id, name) values ($1, 'Harbour Hall Ltd')",
+        "insert into event (event_id, organisation_id, title, status, published_at)
+         values ($2, $1, 'Night at the Harbour', 'published', now())",
+        "insert into tier (tier_id, event_id, name, colour, price_minor, currency)
+         values ($4, $2, 'Stalls', '#3366ff', 4500, 'EUR')",
+        "insert into session (session_id, event_id, mode, starts_at, ends_at, sales_start_at,
+                              sales_end_at, status)
+         values ($3, $2, 'online', now() + interval '2 days', now() + interval '2 days 3 hours',
+                 now() - interval '1 day', now() + interval '1 day', 'ON_SALE')",
+    ];
+    for statement in statements {
+        sqlx::query(statement)
+            .bind(sale.organisation_id)
+            .bind(sale.event_id)
+            .bind(sale.session_id)
+            .bind(sale.tier_id)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+    sqlx::query(
+        "insert into session_layout (session_id, layout, seat_count, standing_capacity, tier_ids)
+         values ($1, $2, $3, 0, $4)",
+    )
+    .bind(sale.session_id)
+    .bind(sqlx::types::Json(&sale.layout))
+    .bind(i32::try_from(sale.layout.seat_count()).expect("seat count"))
+    .bind(vec![sale.tier_id])
+    .execute(pool)
+    .await
+    .expect("session layout");
+    sale
+}
+
+/// The read models the projector would have built for the sale.
+async fn project(world: &World, sale: &Sale) {
+    let database = &world.mongo.database;
+    database
+        .collection::<SeatMapDocument>(collection::SEAT_MAPS)
+        .insert_one(SeatMapDocument {
+            session_id: sale.session_id.to_string(),
+            event_id: sale.event_id.to_string(),
+            session_status: "ON_SALE".to_owned(),
+            layout: sale.layout.clone(),
+            tiers: vec![TierView {
+                tier_id: sale.tier_id.to_string(),
+                name: "Stalls".to_owned(),
+                colour: "#3366ff".to_owned(),
+                price_minor: 4_500,
+                currency: "EUR".to_owned(),
+            }],
+            capacity: 6,
+            standing_capacity: BTreeMap::new(),
+            versions: BTreeMap::new(),
+        })
+        .await
+        .expect("seat map");
+    database
+        .collection::<Document>(collection::EVENTS)
+        .insert_one(doc! {
+            "_id": sale.event_id.to_string(),
+            "organisation_id": sale.organisation_id.to_string(),
+        })
+        .await
+        .expect("event");
+    database
+        .collection::<OrganisationDocument>(collection::ORGANISATIONS)
+        .insert_one(OrganisationDocument {
+            organisation_id: sale.organisation_id.to_string(),
+            name: "Harbour Hall Ltd".to_owned(),
+            members: vec![MemberView {
+                email: users::ORGANISER.to_owned(),
+                user_subject: None,
+                role: "organiser".to_owned(),
+            }],
+            versions: BTreeMap::new(),
+        })
+        .await
+        .expect("organisation");
+}
+
+async fn spawn_order_service(world: &World, database: &TestDatabase) -> RunningService {
+    let config = order_service::Config::try_parse_from([
+        "order-service",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &database.url,
+        "--redis-url",
+        &world.redis_url,
+        "--hold-key-prefix",
+        world.prefix.as_str(),
+        "--oidc-issuer",
+        &world.env.oidc_issuer,
+    ])
+    .expect("order-service configuration");
+    let app = order_service::App::build(config)
+        .await
+        .expect("order-service builds");
+    RunningService::spawn(app.local_addr(), |stop| app.run_until(stop))
+}
+
+async fn call(
+    service: &RunningService,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, service.url(path))
+        .header("idempotency-key", Uuid::new_v4().to_string());
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("order-service answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn holds_and_sales_made_through_order_service_reach_both_replicas() {
+    let world = World::new().await;
+    let database = TestDatabase::create(
+        &world.env,
+        &[&command_service::MIGRATOR, &order_service::MIGRATOR],
+    )
+    .await
+    .expect("a write-store database");
+    let sale = seed_sale(&database.pool).await;
+    project(&world, &sale).await;
+    let orders = spawn_order_service(&world, &database).await;
+    let replicas = [world.replica(&[]).await, world.replica(&[]).await];
+    let seats_path = format!("/api/catalog/sessions/{}/seats/stream", sale.session_id);
+    let mut clients = Vec::new();
+    for replica in &replicas {
+        let mut client = stream(replica, &seats_path).await;
+        client.expect("snapshot").await;
+        clients.push(client);
+    }
+    let token = Oidc::new(&world.env)
+        .user_token(users::ORGANISER, users::PASSWORD)
+        .await
+        .expect("a token");
+    let mut organiser = open_stream(
+        &replicas[0],
+        &format!("/api/catalog/events/{}/sales/stream", sale.event_id),
+        &[("authorization", &format!("Bearer {token}"))],
+    )
+    .await
+    .expect("the organiser's sales stream");
+
+    let holds = format!("/api/sales/sessions/{}/holds", sale.session_id);
+    let (status, hold) = call(
+        &orders,
+        reqwest::Method::POST,
+        &holds,
+        Some(json!({"seats": ["stalls-A-1", "stalls-A-2"], "buyer_id": "guest-buyer-0001"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{hold}");
+    let hold_token = hold["hold_token"].as_str().expect("a hold token");
+    for client in &mut clients {
+        client
+            .expect_seats("held", &["stalls-A-1", "stalls-A-2"])
+            .await;
+    }
+
+    // Extending keeps the seats held: nothing to tell. Releasing frees them.
+    let (status, _) = call(
+        &orders,
+        reqwest::Method::POST,
+        &format!("/api/sales/holds/{hold_token}/extend"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &orders,
+        reqwest::Method::DELETE,
+        &format!("/api/sales/holds/{hold_token}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    for client in &mut clients {
+        client
+            .expect_seats("released", &["stalls-A-1", "stalls-A-2"])
+            .await;
+    }
+
+    // A purchase: held, then sold, and never released in between or after.
+    let (status, hold) = call(
+        &orders,
+        reqwest::Method::POST,
+        &holds,
+        Some(json!({"seats": ["stalls-A-3"], "buyer_id": "guest-buyer-0002"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{hold}");
+    let (status, order) = call(
+        &orders,
+        reqwest::Method::POST,
+        "/api/sales/orders",
+        Some(json!({
+            "hold_token": hold["hold_token"],
+            "buyer": {"name": "Grace Hopper", "email": "grace@example.com"}
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{order}");
+    let order_id = order["order_id"].as_str().expect("an order id");
+    let (status, paid) = call(
+        &orders,
+        reqwest::Method::POST,
+        &format!("/api/sales/orders/{order_id}/pay"),
+        Some(json!({"payment_method": "4242 4242 4242 4242"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{paid}");
+    let (status, _) = call(
+        &orders,
+        reqwest::Method::POST,
+        &holds,
+        Some(json!({"seats": ["stalls-A-6"], "buyer_id": "guest-buyer-0003"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    for client in &mut clients {
+        client.expect_seats("held", &["stalls-A-3"]).await;
+        let sold = client.expect("sold").await;
+        assert_eq!(sold.seat_ids(), ["stalls-A-3"]);
+        client.expect_seats("held", &["stalls-A-6"]).await;
+    }
+
+    let activity = organiser.expect("activity").await.json();
+    assert_eq!(activity["event_id"], sale.event_id.to_string());
+    assert_eq!(activity["session_id"], sale.session_id.to_string());
+
+    orders.stop().await.expect("order-service stops");
+    for replica in replicas {
+        replica.stop().await.expect("stops");
+    }
+    world.finish().await;
+}
