@@ -77,6 +77,9 @@ url_redis() { echo "$REDIS_URL"; }
 
 # --- Kafka-protocol broker (tansu, in-memory log: see README "Local stack").
 start_kafka() {
+  # Offsets and consumer groups live in the broker's memory and die with it; services that
+  # consume name their group after this broker's lifetime (see start_service).
+  date +%s >"$RUN/kafka.epoch"
   spawn kafka "$(tansu_bin)" broker --listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
     --advertised-listener-url "tcp://127.0.0.1:$KAFKA_PORT" --storage-engine memory://tansu/
 }
@@ -172,6 +175,11 @@ start_service() {
         || fail "cannot write the ticket signing key $key"
     fi
     command=(env "TICKET_SIGNING_KEY_FILE=$key" "${command[@]}")
+  fi
+  if [ "$1" = projector ]; then
+    # A consumer group per broker lifetime: the in-memory broker forgets committed offsets when
+    # it restarts anyway, and tansu can leave a reused group without assignments.
+    command=(env "PROJECTOR_GROUP_ID=boxoffice-projector-$(cat "$RUN/kafka.epoch" 2>/dev/null || echo 0)" "${command[@]}")
   fi
   LISTEN_ADDR="127.0.0.1:$(service_port "$1")" LOG_FORMAT=json spawn "$1" "${command[@]}"
 }
