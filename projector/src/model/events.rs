@@ -5,41 +5,38 @@ use std::collections::BTreeMap;
 
 use mongodb::Database;
 use mongodb::bson::doc;
-use serde_json::Value;
 use shared_dto::read_model::{CategoryView, EventDocument, SessionView, VenueView, collection};
+use shared_dto::rows::{
+    CategoryRow, EventRow, OrganisationRow, SessionLayoutRow, SessionRow, VenueRow,
+};
 
 use crate::mirror;
 use crate::model::seat_maps::tier_views;
-use crate::model::{count, float, optional_text, optional_time_ms, remove, store, text, time_ms};
+use crate::model::{remove, row, rows_where, store};
 use crate::projection::ProjectionError;
 
 pub async fn recompute(database: &Database, event_id: &str) -> Result<(), ProjectionError> {
-    let Some(event) = mirror::row(database, "event", event_id).await? else {
-        remove(database, collection::EVENTS, event_id).await?;
-        return Ok(());
+    let Some(event) = row::<EventRow>(database, "event", event_id).await? else {
+        return remove(database, collection::EVENTS, event_id).await;
     };
-    let organisation_id = text(&event, "organisation_id")?;
-    let organisation_name = match mirror::row(database, "organisation", &organisation_id).await? {
-        Some(organisation) => text(&organisation, "name")?,
-        None => String::new(),
-    };
-    let category = match optional_text(&event, "category_id") {
-        Some(category_id) => match mirror::row(database, "category", &category_id).await? {
-            Some(category) => Some(CategoryView {
-                name: text(&category, "name")?,
-                category_id,
-            }),
-            None => Some(CategoryView {
-                name: category_id.clone(),
-                category_id,
-            }),
-        },
+    let organisation_id = event.organisation_id.to_string();
+    let organisation_name = row::<OrganisationRow>(database, "organisation", &organisation_id)
+        .await?
+        .map(|organisation| organisation.name)
+        .unwrap_or_default();
+    let category = match &event.category_id {
+        Some(category_id) => Some(CategoryView {
+            name: row::<CategoryRow>(database, "category", category_id)
+                .await?
+                .map_or_else(|| category_id.clone(), |category| category.name),
+            category_id: category_id.clone(),
+        }),
         None => None,
     };
     let tiers = tier_views(database, event_id, &mut BTreeMap::new()).await?;
     let mut sessions = Vec::new();
-    for session in mirror::rows_where(database, "session", "event_id", event_id).await? {
-        sessions.push(session_view(database, &session).await?);
+    for session in rows_where::<SessionRow>(database, "session", "event_id", event_id).await? {
+        sessions.push(session_view(database, session).await?);
     }
     sessions.sort_by(|left, right| {
         left.starts_at_ms
@@ -47,8 +44,6 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
             .then_with(|| left.session_id.cmp(&right.session_id))
     });
 
-    let title = text(&event, "title")?;
-    let description = text(&event, "description")?;
     let live: Vec<&SessionView> = sessions
         .iter()
         .filter(|session| session.status != "CANCELLED")
@@ -65,8 +60,8 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
     cities.sort();
     cities.dedup();
     let search_text = [
-        title.as_str(),
-        description.as_str(),
+        event.title.as_str(),
+        event.description.as_str(),
         organisation_name.as_str(),
         category
             .as_ref()
@@ -87,12 +82,12 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
         event_id: event_id.to_owned(),
         organisation_id,
         organisation_name,
-        title,
-        description,
+        title: event.title,
+        description: event.description,
         category,
-        cover_image_urls: string_array(event.get("cover_image_urls")),
-        status: text(&event, "status")?,
-        published_at_ms: optional_time_ms(&event, "published_at")?,
+        cover_image_urls: event.cover_image_urls,
+        status: event.status,
+        published_at_ms: event.published_at.map(|time| time.timestamp_millis()),
         price_min_minor: tiers.iter().map(|tier| tier.price_minor).min(),
         price_max_minor: tiers.iter().map(|tier| tier.price_minor).max(),
         currency: tiers.first().map(|tier| tier.currency.clone()),
@@ -110,30 +105,30 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
 
 async fn session_view(
     database: &Database,
-    session: &serde_json::Map<String, Value>,
+    session: SessionRow,
 ) -> Result<SessionView, ProjectionError> {
-    let session_id = text(session, "session_id")?;
-    let venue = match optional_text(session, "venue_id") {
-        Some(venue_id) => match mirror::row(database, "venue", &venue_id).await? {
-            Some(venue) => Some(VenueView {
-                venue_id,
-                name: text(&venue, "name")?,
-                address_line: text(&venue, "address_line")?,
-                city: text(&venue, "city")?,
-                postcode: optional_text(&venue, "postcode"),
-                country: text(&venue, "country")?,
-                latitude: float(&venue, "latitude")?,
-                longitude: float(&venue, "longitude")?,
-                timezone: text(&venue, "timezone")?,
+    let session_id = session.session_id.to_string();
+    let venue = match session.venue_id {
+        Some(venue_id) => row::<VenueRow>(database, "venue", &venue_id.to_string())
+            .await?
+            .map(|venue| VenueView {
+                venue_id: venue.venue_id.to_string(),
+                name: venue.name,
+                address_line: venue.address_line,
+                city: venue.city,
+                postcode: venue.postcode,
+                country: venue.country,
+                latitude: venue.latitude,
+                longitude: venue.longitude,
+                timezone: venue.timezone,
             }),
-            None => None,
-        },
         None => None,
     };
-    let capacity = match mirror::row(database, "session_layout", &session_id).await? {
-        Some(layout) => count(&layout, "seat_count")? + count(&layout, "standing_capacity")?,
-        None => 0,
-    };
+    let capacity = row::<SessionLayoutRow>(database, "session_layout", &session_id)
+        .await?
+        .map_or(0, |layout| {
+            u64::try_from(layout.seat_count + layout.standing_capacity).unwrap_or(0)
+        });
     let sold = mirror::count_matching(
         database,
         "ticket",
@@ -141,26 +136,16 @@ async fn session_view(
     )
     .await?;
     Ok(SessionView {
-        mode: text(session, "mode")?,
-        status: text(session, "status")?,
-        starts_at_ms: time_ms(session, "starts_at")?,
-        ends_at_ms: time_ms(session, "ends_at")?,
-        sales_start_ms: time_ms(session, "sales_start_at")?,
-        sales_end_ms: time_ms(session, "sales_end_at")?,
+        mode: session.mode,
+        status: session.status,
+        starts_at_ms: session.starts_at.timestamp_millis(),
+        ends_at_ms: session.ends_at.timestamp_millis(),
+        sales_start_ms: session.sales_start_at.timestamp_millis(),
+        sales_end_ms: session.sales_end_at.timestamp_millis(),
         venue,
         capacity,
         sold,
         available: capacity.saturating_sub(sold),
         session_id,
     })
-}
-
-fn string_array(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|item| item.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    }
 }

@@ -9,9 +9,10 @@ pub mod sold_places;
 
 use std::collections::BTreeSet;
 
-use chrono::DateTime;
 use mongodb::Database;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use shared_dto::rows::{EventRow, OrganisationMemberRow, SessionRow, TicketRow, TierRow};
 
 use crate::change::RowChange;
 use crate::mirror;
@@ -32,55 +33,64 @@ pub async fn affected(
     database: &Database,
     change: &RowChange,
 ) -> Result<BTreeSet<Target>, ProjectionError> {
-    let row = &change.row;
     let mut targets = BTreeSet::new();
     match change.table.as_str() {
         "organisation" => {
             targets.insert(Target::Organisation(change.key.clone()));
             for event in
-                mirror::rows_where(database, "event", "organisation_id", &change.key).await?
+                rows_where::<EventRow>(database, "event", "organisation_id", &change.key).await?
             {
-                targets.insert(Target::Event(text(&event, "event_id")?));
+                targets.insert(Target::Event(event.event_id.to_string()));
             }
         }
         "organisation_member" => {
-            targets.insert(Target::Organisation(text(row, "organisation_id")?));
+            let member: OrganisationMemberRow = decode(&change.row)?;
+            targets.insert(Target::Organisation(member.organisation_id.to_string()));
         }
         "category" => {
-            for event in mirror::rows_where(database, "event", "category_id", &change.key).await? {
-                targets.insert(Target::Event(text(&event, "event_id")?));
+            for event in
+                rows_where::<EventRow>(database, "event", "category_id", &change.key).await?
+            {
+                targets.insert(Target::Event(event.event_id.to_string()));
             }
         }
         "venue" => {
-            for session in mirror::rows_where(database, "session", "venue_id", &change.key).await? {
-                targets.insert(Target::Event(text(&session, "event_id")?));
+            for session in
+                rows_where::<SessionRow>(database, "session", "venue_id", &change.key).await?
+            {
+                targets.insert(Target::Event(session.event_id.to_string()));
             }
         }
         "event" => {
             targets.insert(Target::Event(change.key.clone()));
         }
         "tier" => {
-            let event_id = text(row, "event_id")?;
-            for session in mirror::rows_where(database, "session", "event_id", &event_id).await? {
-                targets.insert(Target::SeatMap(text(&session, "session_id")?));
+            let tier: TierRow = decode(&change.row)?;
+            let event_id = tier.event_id.to_string();
+            for session in
+                rows_where::<SessionRow>(database, "session", "event_id", &event_id).await?
+            {
+                targets.insert(Target::SeatMap(session.session_id.to_string()));
             }
             targets.insert(Target::Event(event_id));
         }
         "session" => {
-            targets.insert(Target::Event(text(row, "event_id")?));
+            let session: SessionRow = decode(&change.row)?;
+            targets.insert(Target::Event(session.event_id.to_string()));
             targets.insert(Target::SeatMap(change.key.clone()));
             targets.insert(Target::Sales(change.key.clone()));
         }
         "session_layout" => {
             targets.insert(Target::SeatMap(change.key.clone()));
-            if let Some(session) = mirror::row(database, "session", &change.key).await? {
-                targets.insert(Target::Event(text(&session, "event_id")?));
+            if let Some(session) = row::<SessionRow>(database, "session", &change.key).await? {
+                targets.insert(Target::Event(session.event_id.to_string()));
             }
         }
         "ticket" => {
+            let ticket: TicketRow = decode(&change.row)?;
             targets.insert(Target::SoldPlace(change.key.clone()));
-            targets.insert(Target::Sales(text(row, "session_id")?));
-            targets.insert(Target::Event(text(row, "event_id")?));
+            targets.insert(Target::Sales(ticket.session_id.to_string()));
+            targets.insert(Target::Event(ticket.event_id.to_string()));
         }
         _ => {}
     }
@@ -96,6 +106,52 @@ pub async fn recompute(database: &Database, target: &Target) -> Result<(), Proje
         Target::Sales(id) => sales::recompute(database, id).await,
         Target::Organisation(id) => organisations::recompute(database, id).await,
     }
+}
+
+/// A mirrored row as its table's row type.
+pub fn decode<T: DeserializeOwned>(row: &Map<String, Value>) -> Result<T, ProjectionError> {
+    serde_json::from_value(Value::Object(row.clone()))
+        .map_err(|error| ProjectionError::shape(format!("{}: {error}", std::any::type_name::<T>())))
+}
+
+/// A live row by primary key, typed.
+pub async fn row<T: DeserializeOwned>(
+    database: &Database,
+    table: &str,
+    key: &str,
+) -> Result<Option<T>, ProjectionError> {
+    mirror::row(database, table, key)
+        .await?
+        .as_ref()
+        .map(decode)
+        .transpose()
+}
+
+/// Live rows whose `field` equals `value`, typed.
+pub async fn rows_where<T: DeserializeOwned>(
+    database: &Database,
+    table: &str,
+    field: &str,
+    value: &str,
+) -> Result<Vec<T>, ProjectionError> {
+    mirror::rows_where(database, table, field, value)
+        .await?
+        .iter()
+        .map(decode)
+        .collect()
+}
+
+/// Live rows matching a filter on `row.*` fields, typed.
+pub async fn rows_matching<T: DeserializeOwned>(
+    database: &Database,
+    table: &str,
+    filter: mongodb::bson::Document,
+) -> Result<Vec<T>, ProjectionError> {
+    mirror::rows_matching(database, table, filter)
+        .await?
+        .iter()
+        .map(decode)
+        .collect()
 }
 
 /// A read-model document as BSON, encoded through JSON so ids and other types that serialise
@@ -134,55 +190,4 @@ pub async fn remove(
         .delete_one(mongodb::bson::doc! { "_id": id })
         .await?;
     Ok(())
-}
-
-/// A required text column.
-pub fn text(row: &Map<String, Value>, column: &str) -> Result<String, ProjectionError> {
-    optional_text(row, column)
-        .ok_or_else(|| ProjectionError::shape(format!("column {column} missing or not text")))
-}
-
-pub fn optional_text(row: &Map<String, Value>, column: &str) -> Option<String> {
-    match row.get(column) {
-        Some(Value::String(value)) => Some(value.clone()),
-        _ => None,
-    }
-}
-
-pub fn integer(row: &Map<String, Value>, column: &str) -> Result<i64, ProjectionError> {
-    row.get(column)
-        .and_then(Value::as_i64)
-        .ok_or_else(|| ProjectionError::shape(format!("column {column} missing or not an integer")))
-}
-
-pub fn float(row: &Map<String, Value>, column: &str) -> Result<f64, ProjectionError> {
-    row.get(column)
-        .and_then(Value::as_f64)
-        .ok_or_else(|| ProjectionError::shape(format!("column {column} missing or not a number")))
-}
-
-/// A `timestamptz` column (an ISO-8601 string) as ms since the epoch.
-pub fn time_ms(row: &Map<String, Value>, column: &str) -> Result<i64, ProjectionError> {
-    optional_time_ms(row, column)?
-        .ok_or_else(|| ProjectionError::shape(format!("column {column} missing")))
-}
-
-pub fn optional_time_ms(
-    row: &Map<String, Value>,
-    column: &str,
-) -> Result<Option<i64>, ProjectionError> {
-    match row.get(column) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => DateTime::parse_from_rfc3339(text)
-            .map(|time| Some(time.timestamp_millis()))
-            .map_err(|error| ProjectionError::shape(format!("column {column}: {error}"))),
-        Some(other) => Err(ProjectionError::shape(format!(
-            "column {column} is not a timestamp: {other}"
-        ))),
-    }
-}
-
-/// Unsigned count from a row, never negative.
-pub fn count(row: &Map<String, Value>, column: &str) -> Result<u64, ProjectionError> {
-    Ok(u64::try_from(integer(row, column)?).unwrap_or(0))
 }

@@ -4,22 +4,20 @@ use std::collections::BTreeMap;
 
 use mongodb::Database;
 use shared_dto::read_model::{MemberView, OrganisationDocument, collection};
+use shared_dto::rows::{OrganisationMemberRow, OrganisationRow};
 
-use crate::mirror;
-use crate::model::{integer, optional_text, remove, store, text};
+use crate::model::{remove, row, rows_where, store};
 use crate::projection::ProjectionError;
 
 pub async fn recompute(database: &Database, organisation_id: &str) -> Result<(), ProjectionError> {
-    let Some(organisation) = mirror::row(database, "organisation", organisation_id).await? else {
-        remove(database, collection::ORGANISATIONS, organisation_id).await?;
-        return Ok(());
+    let Some(organisation) =
+        row::<OrganisationRow>(database, "organisation", organisation_id).await?
+    else {
+        return remove(database, collection::ORGANISATIONS, organisation_id).await;
     };
-    let mut versions = BTreeMap::from([(
-        "organisation".to_owned(),
-        integer(&organisation, "version")?,
-    )]);
+    let mut versions = BTreeMap::from([("organisation".to_owned(), organisation.version)]);
     let mut members = Vec::new();
-    for member in mirror::rows_where(
+    for member in rows_where::<OrganisationMemberRow>(
         database,
         "organisation_member",
         "organisation_id",
@@ -27,18 +25,17 @@ pub async fn recompute(database: &Database, organisation_id: &str) -> Result<(),
     )
     .await?
     {
-        let email = text(&member, "email")?;
-        versions.insert(format!("member:{email}"), integer(&member, "version")?);
+        versions.insert(format!("member:{}", member.email), member.version);
         members.push(MemberView {
-            email,
-            user_subject: optional_text(&member, "user_subject"),
-            role: text(&member, "role")?,
+            email: member.email,
+            user_subject: member.user_subject,
+            role: member.role,
         });
     }
     members.sort_by(|left, right| left.email.cmp(&right.email));
     let document = OrganisationDocument {
         organisation_id: organisation_id.to_owned(),
-        name: text(&organisation, "name")?,
+        name: organisation.name,
         members,
         versions,
     };

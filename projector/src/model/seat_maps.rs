@@ -6,28 +6,23 @@ use std::collections::BTreeMap;
 use mongodb::Database;
 use shared_dto::layout::Layout;
 use shared_dto::read_model::{SeatMapDocument, TierView, collection};
+use shared_dto::rows::{SessionLayoutRow, SessionRow, TierRow};
 
-use crate::mirror;
-use crate::model::{integer, remove, store, text};
+use crate::model::{remove, row, rows_where, store};
 use crate::projection::ProjectionError;
 
 pub async fn recompute(database: &Database, session_id: &str) -> Result<(), ProjectionError> {
-    let session = mirror::row(database, "session", session_id).await?;
-    let layout_row = mirror::row(database, "session_layout", session_id).await?;
+    let session = row::<SessionRow>(database, "session", session_id).await?;
+    let layout_row = row::<SessionLayoutRow>(database, "session_layout", session_id).await?;
     let (Some(session), Some(layout_row)) = (session, layout_row) else {
-        remove(database, collection::SEAT_MAPS, session_id).await?;
-        return Ok(());
+        return remove(database, collection::SEAT_MAPS, session_id).await;
     };
-    // jsonb arrives from Debezium as JSON text.
-    let layout: Layout = serde_json::from_str(&text(&layout_row, "layout")?)
+    let layout: Layout = serde_json::from_str(&layout_row.layout)
         .map_err(|error| ProjectionError::shape(format!("session_layout.layout: {error}")))?;
-    let event_id = text(&session, "event_id")?;
+    let event_id = session.event_id.to_string();
     let mut versions = BTreeMap::from([
-        ("session".to_owned(), integer(&session, "version")?),
-        (
-            "session_layout".to_owned(),
-            integer(&layout_row, "version")?,
-        ),
+        ("session".to_owned(), session.version),
+        ("session_layout".to_owned(), layout_row.version),
     ]);
     let tiers = tier_views(database, &event_id, &mut versions).await?;
     let standing_capacity = layout
@@ -37,7 +32,7 @@ pub async fn recompute(database: &Database, session_id: &str) -> Result<(), Proj
     let document = SeatMapDocument {
         session_id: session_id.to_owned(),
         event_id,
-        session_status: text(&session, "status")?,
+        session_status: session.status,
         capacity: layout.sellable_capacity(),
         standing_capacity,
         layout,
@@ -53,18 +48,20 @@ pub async fn tier_views(
     event_id: &str,
     versions: &mut BTreeMap<String, i64>,
 ) -> Result<Vec<TierView>, ProjectionError> {
-    let mut tiers = Vec::new();
-    for tier in mirror::rows_where(database, "tier", "event_id", event_id).await? {
-        let tier_id = text(&tier, "tier_id")?;
-        versions.insert(format!("tier:{tier_id}"), integer(&tier, "version")?);
-        tiers.push(TierView {
-            tier_id,
-            name: text(&tier, "name")?,
-            colour: text(&tier, "colour")?,
-            price_minor: integer(&tier, "price_minor")?,
-            currency: text(&tier, "currency")?,
-        });
-    }
+    let mut tiers: Vec<TierView> = rows_where::<TierRow>(database, "tier", "event_id", event_id)
+        .await?
+        .into_iter()
+        .map(|tier| {
+            versions.insert(format!("tier:{}", tier.tier_id), tier.version);
+            TierView {
+                tier_id: tier.tier_id.to_string(),
+                name: tier.name,
+                colour: tier.colour,
+                price_minor: tier.price_minor,
+                currency: tier.currency,
+            }
+        })
+        .collect();
     tiers.sort_by(|left, right| {
         right
             .price_minor

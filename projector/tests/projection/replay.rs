@@ -56,7 +56,26 @@ async fn replaying_changes_or_delivering_older_ones_changes_nothing() {
     let mongo = TestMongo::create(&StackEnv::from_env())
         .await
         .expect("read store");
-    let database = &mongo.database;
+    replay_scenario(&mongo.database).await;
+    mongo.drop().await.expect("drop");
+}
+
+/// The same read-model scenario on a real MongoDB, which production runs; the local stack has
+/// none, so it runs only where `MONGODB_URI` names one.
+#[tokio::test]
+async fn replaying_changes_on_a_real_mongodb_changes_nothing() {
+    let Ok(uri) = std::env::var("MONGODB_URI") else {
+        eprintln!(
+            "skipped: MONGODB_URI is not set, so the read models were not checked on a real MongoDB"
+        );
+        return;
+    };
+    let mongo = TestMongo::create_at(&uri).await.expect("real MongoDB");
+    replay_scenario(&mongo.database).await;
+    mongo.drop().await.expect("drop");
+}
+
+async fn replay_scenario(database: &Database) {
     let (organisation, event, tier, session) = (
         Uuid::now_v7(),
         Uuid::now_v7(),
@@ -145,5 +164,4 @@ async fn replaying_changes_or_delivering_older_ones_changes_nothing() {
         .expect("find")
         .expect("event document");
     assert_eq!(number(&event_document, "price_min_minor"), Some(5000));
-    mongo.drop().await.expect("drop");
 }
