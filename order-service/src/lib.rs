@@ -29,6 +29,7 @@ use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::routing::get;
 use axum::{Json, Router};
 use service_runtime::auth::Authenticator;
+use service_runtime::openapi::BearerAuth;
 use service_runtime::probe::{PostgresProbe, RedisProbe};
 use service_runtime::{HttpServer, Readiness, StartupError, operations_router};
 use tokio_util::sync::CancellationToken;
@@ -207,24 +208,6 @@ fn payment_provider(args: &config::PaymentArgs) -> Result<Arc<dyn PaymentProvide
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
-    }
-}
 
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod engine;
 pub mod http_server;
 pub mod json_body;
+pub mod openapi;
 pub mod operations;
 pub mod probe;
 pub mod shutdown;

@@ -10,12 +10,11 @@ use test_support::StackEnv;
 use test_support::kafka::{consumer_from_earliest, next_message};
 use uuid::Uuid;
 
-use crate::support::spawn_on;
+use crate::support::{TestApp, spawn_on};
 
-#[tokio::test]
-async fn a_published_event_appears_as_change_events_with_increasing_versions() {
+/// command-service over the database Debezium captures; tests there tell their rows apart by id.
+async fn spawn_on_cdc_database() -> (StackEnv, TestApp) {
     let env = StackEnv::from_env();
-    // The CDC database is the one Debezium captures; tests there tell their rows apart by id.
     let pool = sqlx::PgPool::connect(&env.database_url)
         .await
         .expect("cdc database");
@@ -24,6 +23,12 @@ async fn a_published_event_appears_as_change_events_with_increasing_versions() {
         .await
         .expect("migrations");
     let app = spawn_on(&env, &env.database_url, pool).await;
+    (env, app)
+}
+
+#[tokio::test]
+async fn a_published_event_appears_as_change_events_with_increasing_versions() {
+    let (env, app) = spawn_on_cdc_database().await;
 
     let organisation = app.organisation(&app.organiser).await;
     let event = app.draft_event(&app.organiser, organisation).await;
@@ -71,15 +76,7 @@ async fn a_published_event_appears_as_change_events_with_increasing_versions() {
 
 #[tokio::test]
 async fn a_maximum_size_seat_map_streams_through_cdc_without_stalling_it() {
-    let env = StackEnv::from_env();
-    let pool = sqlx::PgPool::connect(&env.database_url)
-        .await
-        .expect("cdc database");
-    command_service::MIGRATOR
-        .run(&pool)
-        .await
-        .expect("migrations");
-    let app = spawn_on(&env, &env.database_url, pool).await;
+    let (env, app) = spawn_on_cdc_database().await;
     let organisation = app.organisation(&app.organiser).await;
     let event = app.draft_event(&app.organiser, organisation).await;
     let tier = app.tier(&app.organiser, event, "Arena", 5000).await;

@@ -12,6 +12,7 @@ pub mod trending;
 use chrono::{DateTime, Utc};
 use mongodb::bson::{Document, doc};
 use mongodb::{Database, IndexModel};
+use service_runtime::openapi::BearerAuth;
 use shared_dto::read_model::collection;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,27 +35,6 @@ pub(crate) fn instant(ms: i64) -> DateTime<Utc> {
 #[derive(OpenApi)]
 #[openapi(modifiers(&BearerAuth))]
 struct CatalogDoc;
-
-/// Declares the `bearer` scheme that the organiser endpoints require.
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .add_security_scheme(
-                "bearer",
-                SecurityScheme::Http(
-                    HttpBuilder::new()
-                        .scheme(HttpAuthScheme::Bearer)
-                        .bearer_format("JWT")
-                        .build(),
-                ),
-            );
-    }
-}
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(CatalogDoc::openapi())
