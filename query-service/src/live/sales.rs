@@ -1,5 +1,5 @@
 //! `GET /api/catalog/events/{id}/sales/stream`: an event's sales activity as it happens, for
-//! its organisers (and admins).
+//! its organisation's organisers and staff (and admins), the same audience as `GET …/sales`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -98,7 +98,11 @@ async fn authorise(
         .await
         .map_err(unavailable)?
         .ok_or(LiveError::NotFound)?;
-    if organisation.has_member(&caller.subject, caller.email.as_deref(), &["organiser"]) {
+    if organisation.has_member(
+        &caller.subject,
+        caller.email.as_deref(),
+        &["organiser", "staff"],
+    ) {
         Ok(())
     } else {
         Err(LiveError::NotFound)

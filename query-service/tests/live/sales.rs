@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use crate::support::{World, open_stream};
 
-/// An event of an organisation whose one organiser is `organiser@boxoffice.test`.
+/// An event of an organisation with `organiser@boxoffice.test` as organiser and
+/// `staff@boxoffice.test` as staff.
 async fn organised_event(world: &World) -> String {
     let organisation_id = Uuid::new_v4().to_string();
     let event_id = Uuid::new_v4().to_string();
@@ -21,11 +22,18 @@ async fn organised_event(world: &World) -> String {
         .insert_one(OrganisationDocument {
             organisation_id: organisation_id.clone(),
             name: "Live Nation of Tests".to_owned(),
-            members: vec![MemberView {
-                email: users::ORGANISER.to_owned(),
-                user_subject: None,
-                role: "organiser".to_owned(),
-            }],
+            members: vec![
+                MemberView {
+                    email: users::ORGANISER.to_owned(),
+                    user_subject: None,
+                    role: "organiser".to_owned(),
+                },
+                MemberView {
+                    email: users::STAFF.to_owned(),
+                    user_subject: None,
+                    role: "staff".to_owned(),
+                },
+            ],
             versions: BTreeMap::new(),
         })
         .await
@@ -99,7 +107,7 @@ async fn an_organiser_watches_their_events_sales_as_they_happen() {
 }
 
 #[tokio::test]
-async fn only_the_events_organisers_and_admins_may_watch_its_sales() {
+async fn only_the_events_organisation_members_and_admins_may_watch_its_sales() {
     let world = World::new().await;
     let event_id = organised_event(&world).await;
     let replica = world.replica(&[]).await;
@@ -115,6 +123,8 @@ async fn only_the_events_organisers_and_admins_may_watch_its_sales() {
     for (user, expected) in [
         (users::ORGANISER_2, Some(404)),
         (users::ATTENDEE, Some(404)),
+        (users::STAFF_2, Some(404)),
+        (users::STAFF, None),
         (users::ADMIN, None),
     ] {
         let token = oidc
