@@ -126,6 +126,15 @@ async fn standing_in(
     }))
 }
 
+/// [`access`] for a change: staff (read-only) get 403.
+pub async fn writable(
+    pool: &PgPool,
+    principal: &Principal,
+    resource: Owned,
+) -> Result<Access, ApiError> {
+    access(pool, principal, resource).await?.require_write()
+}
+
 /// Only people holding the platform role `organiser` (or admins) may create organisations.
 pub fn require_can_create_organisation(principal: &Principal) -> Result<(), ApiError> {
     if is_platform(principal) || principal.has_role(Role::Organiser) {

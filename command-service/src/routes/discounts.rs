@@ -154,9 +154,7 @@ pub async fn create_discount(
     Path(event_id): Path<Uuid>,
     JsonBody(request): JsonBody<CreateDiscount>,
 ) -> Result<(StatusCode, Json<Discount>), ApiError> {
-    access::access(&state.pool, &principal, Owned::Event(event_id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Event(event_id)).await?;
     let code = normalise_code(&request.code)
         .map_err(|error| ApiError::invalid("/code", error.to_string()))?;
     check_limits(
@@ -215,9 +213,7 @@ pub async fn update_discount(
     Path(id): Path<Uuid>,
     JsonBody(request): JsonBody<UpdateDiscount>,
 ) -> Result<Json<Discount>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Discount(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Discount(id)).await?;
     let mut tx = state.pool.begin().await?;
     let current: Discount = sqlx::query_as(&format!(
         "select {DISCOUNT_COLUMNS} from discount where discount_id = $1 for update"
@@ -259,9 +255,7 @@ pub async fn delete_discount(
     Authenticated(principal): Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    access::access(&state.pool, &principal, Owned::Discount(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Discount(id)).await?;
     sqlx::query("delete from discount where discount_id = $1")
         .bind(id)
         .execute(&state.pool)

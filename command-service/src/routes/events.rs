@@ -153,13 +153,12 @@ pub async fn create_event(
     Authenticated(principal): Authenticated,
     JsonBody(request): JsonBody<CreateEvent>,
 ) -> Result<(StatusCode, Json<Event>), ApiError> {
-    access::access(
+    access::writable(
         &state.pool,
         &principal,
         Owned::Organisation(request.organisation_id),
     )
-    .await?
-    .require_write()?;
+    .await?;
     let title = validated_title(&request.title)?;
     let description = validated_description(&request.description)?;
     let covers = validated_cover_urls(request.cover_image_urls)?;
@@ -238,9 +237,7 @@ pub async fn update_event(
     Path(id): Path<Uuid>,
     JsonBody(request): JsonBody<UpdateEvent>,
 ) -> Result<Json<Event>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Event(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Event(id)).await?;
     let category = validated_category(&state, request.category_id).await?;
     let mut tx = state.pool.begin().await?;
     let current: Event = sqlx::query_as(&format!(
@@ -290,9 +287,7 @@ pub async fn delete_event(
     Authenticated(principal): Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    access::access(&state.pool, &principal, Owned::Event(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Event(id)).await?;
     let deleted = sqlx::query("delete from event where event_id = $1 and status = 'draft'")
         .bind(id)
         .execute(&state.pool)
@@ -360,9 +355,7 @@ pub async fn publish_event(
     Authenticated(principal): Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Event>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Event(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Event(id)).await?;
     let mut tx = state.pool.begin().await?;
     let event: Event = sqlx::query_as(&format!(
         "select {EVENT_COLUMNS} from event where event_id = $1 for update"
@@ -403,9 +396,7 @@ pub async fn cancel_event(
     Authenticated(principal): Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Event>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Event(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Event(id)).await?;
     let mut tx = state.pool.begin().await?;
     let event = load_event(&mut *tx, id).await?;
     match event.status {

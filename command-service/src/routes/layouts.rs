@@ -95,9 +95,7 @@ pub async fn put_event_layout(
     Path(event_id): Path<Uuid>,
     JsonBytes(bytes): JsonBytes,
 ) -> Result<Json<LayoutSummary>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Event(event_id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Event(event_id)).await?;
     store_event_layout(&state, event_id, &bytes).await.map(Json)
 }
 
@@ -112,9 +110,7 @@ pub async fn apply_template(
     Path(event_id): Path<Uuid>,
     JsonBody(request): JsonBody<ApplyTemplate>,
 ) -> Result<Json<LayoutSummary>, ApiError> {
-    let access = access::access(&state.pool, &principal, Owned::Event(event_id))
-        .await?
-        .require_write()?;
+    let access = access::writable(&state.pool, &principal, Owned::Event(event_id)).await?;
     let layout: Option<Jsonb<serde_json::Value>> = sqlx::query_scalar(
         "select layout from seat_map_template where seat_map_template_id = $1 and organisation_id = $2",
     )
@@ -227,9 +223,7 @@ pub async fn put_session_layout(
     Path(session_id): Path<Uuid>,
     JsonBytes(bytes): JsonBytes,
 ) -> Result<Json<LayoutSummary>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Session(session_id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Session(session_id)).await?;
     let mut tx = state.pool.begin().await?;
     let (event_id, status): (Uuid, String) = sqlx::query_as(
         "select e.event_id, s.status::text from session s join event e using (event_id)
@@ -294,13 +288,12 @@ pub async fn create_template(
     Path(organisation_id): Path<Uuid>,
     JsonBody(request): JsonBody<CreateTemplate>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
-    access::access(
+    access::writable(
         &state.pool,
         &principal,
         Owned::Organisation(organisation_id),
     )
-    .await?
-    .require_write()?;
+    .await?;
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::invalid(

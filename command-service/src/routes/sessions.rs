@@ -160,9 +160,7 @@ pub async fn create_session(
     Path(event_id): Path<Uuid>,
     JsonBody(request): JsonBody<CreateSession>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
-    let access = access::access(&state.pool, &principal, Owned::Event(event_id))
-        .await?
-        .require_write()?;
+    let access = access::writable(&state.pool, &principal, Owned::Event(event_id)).await?;
     validated_times(
         request.starts_at,
         request.ends_at,
@@ -254,9 +252,7 @@ pub async fn update_session(
     Path(id): Path<Uuid>,
     JsonBody(request): JsonBody<UpdateSession>,
 ) -> Result<Json<Session>, ApiError> {
-    let access = access::access(&state.pool, &principal, Owned::Session(id))
-        .await?
-        .require_write()?;
+    let access = access::writable(&state.pool, &principal, Owned::Session(id)).await?;
     let mut tx = state.pool.begin().await?;
     sqlx::query("select 1 from session where session_id = $1 for update")
         .bind(id)
@@ -317,9 +313,7 @@ pub async fn change_session_status(
     Path(id): Path<Uuid>,
     JsonBody(request): JsonBody<ChangeStatus>,
 ) -> Result<Json<Session>, ApiError> {
-    let access = access::access(&state.pool, &principal, Owned::Session(id))
-        .await?
-        .require_write()?;
+    let access = access::writable(&state.pool, &principal, Owned::Session(id)).await?;
     let actor = if access.is_system() {
         Actor::System
     } else {

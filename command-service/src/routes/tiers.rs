@@ -102,9 +102,7 @@ pub async fn create_tier(
     Path(event_id): Path<Uuid>,
     JsonBody(request): JsonBody<CreateTier>,
 ) -> Result<(StatusCode, Json<Tier>), ApiError> {
-    access::access(&state.pool, &principal, Owned::Event(event_id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Event(event_id)).await?;
     let currency = Currency::parse(request.currency.trim())
         .map_err(|error| ApiError::invalid("/currency", error.to_string()))?;
     let mut tx = state.pool.begin().await?;
@@ -170,9 +168,7 @@ pub async fn update_tier(
     Path(id): Path<Uuid>,
     JsonBody(request): JsonBody<UpdateTier>,
 ) -> Result<Json<Tier>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Tier(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Tier(id)).await?;
     let mut tx = state.pool.begin().await?;
     let current: Tier = sqlx::query_as(&format!(
         "select {TIER_COLUMNS} from tier where tier_id = $1 for update"
@@ -202,9 +198,7 @@ pub async fn delete_tier(
     Authenticated(principal): Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    access::access(&state.pool, &principal, Owned::Tier(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Tier(id)).await?;
     let mut tx = state.pool.begin().await?;
     // Locks the tier's event so a concurrent layout write cannot start using the tier meanwhile.
     sqlx::query(

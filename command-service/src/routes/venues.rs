@@ -132,13 +132,12 @@ pub async fn create_venue(
     Authenticated(principal): Authenticated,
     JsonBody(request): JsonBody<CreateVenue>,
 ) -> Result<(StatusCode, Json<Venue>), ApiError> {
-    access::access(
+    access::writable(
         &state.pool,
         &principal,
         Owned::Organisation(request.organisation_id),
     )
-    .await?
-    .require_write()?;
+    .await?;
     validated_coordinates(request.latitude, request.longitude)?;
     let venue: Venue = sqlx::query_as(&format!(
         "insert into venue (venue_id, organisation_id, name, address_line, city, postcode, country,
@@ -187,9 +186,7 @@ pub async fn update_venue(
     Path(id): Path<Uuid>,
     JsonBody(request): JsonBody<UpdateVenue>,
 ) -> Result<Json<Venue>, ApiError> {
-    access::access(&state.pool, &principal, Owned::Venue(id))
-        .await?
-        .require_write()?;
+    access::writable(&state.pool, &principal, Owned::Venue(id)).await?;
     let mut tx = state.pool.begin().await?;
     let current: Venue = sqlx::query_as(&format!(
         "select {VENUE_COLUMNS} from venue where venue_id = $1 for update"
