@@ -6,18 +6,25 @@
 //! always lands on one partition). A read-store failure is retried with backoff without moving
 //! on; a message that cannot be projected goes to the dead-letter topic and the stream goes on.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures::future::BoxFuture;
 
 use mongodb::Database;
 use rdkafka::client::ClientContext;
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{CommitMode, Consumer, ConsumerContext, StreamConsumer};
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer,
+};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::statistics::Statistics;
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Message, TopicPartitionList};
+use service_runtime::{Probe, ProbeError};
 use tokio_util::sync::CancellationToken;
 
 use crate::change::RowChange;
@@ -44,10 +51,43 @@ fn record_projected(changes: &[RowChange]) {
     }
 }
 
-/// Reports consumer lag per partition from librdkafka's statistics.
-pub struct LagReporter;
+/// The consumer's view of its group: reports lag per partition from librdkafka's statistics
+/// and keeps the number of partitions assigned, for readiness.
+#[derive(Clone, Default)]
+pub struct GroupContext {
+    assigned: Arc<AtomicUsize>,
+}
 
-impl ClientContext for LagReporter {
+impl GroupContext {
+    /// A readiness probe that fails while this consumer holds no partitions (still joining the
+    /// group, or left without an assignment), so a stalled projector shows as not ready.
+    pub fn assignment_probe(&self) -> AssignmentProbe {
+        AssignmentProbe(Arc::clone(&self.assigned))
+    }
+}
+
+pub struct AssignmentProbe(Arc<AtomicUsize>);
+
+impl Probe for AssignmentProbe {
+    fn name(&self) -> &str {
+        "kafka-assignment"
+    }
+
+    fn check(&self) -> BoxFuture<'_, Result<(), ProbeError>> {
+        let assigned = self.0.load(Ordering::Relaxed);
+        Box::pin(async move {
+            if assigned > 0 {
+                Ok(())
+            } else {
+                Err(ProbeError::new(
+                    "no partitions assigned to this consumer yet",
+                ))
+            }
+        })
+    }
+}
+
+impl ClientContext for GroupContext {
     fn stats(&self, statistics: Statistics) {
         for (topic, details) in statistics.topics {
             for (partition, stats) in details.partitions {
@@ -60,7 +100,16 @@ impl ClientContext for LagReporter {
     }
 }
 
-impl ConsumerContext for LagReporter {}
+impl ConsumerContext for GroupContext {
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let assigned = match rebalance {
+            Rebalance::Assign(partitions) => partitions.count(),
+            Rebalance::Revoke(_) | Rebalance::Error(_) => 0,
+        };
+        tracing::info!(partitions = assigned, "consumer group rebalanced");
+        self.assigned.store(assigned, Ordering::Relaxed);
+    }
+}
 
 /// The change topics the read models need.
 pub fn topics(prefix: &str) -> Vec<String> {
@@ -73,8 +122,9 @@ pub fn topics(prefix: &str) -> Vec<String> {
 pub fn consumer(
     brokers: &str,
     args: &ProjectionArgs,
-) -> Result<StreamConsumer<LagReporter>, KafkaError> {
-    let consumer: StreamConsumer<LagReporter> = ClientConfig::new()
+    context: GroupContext,
+) -> Result<StreamConsumer<GroupContext>, KafkaError> {
+    let consumer: StreamConsumer<GroupContext> = ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .set("group.id", &args.group_id)
         .set("enable.auto.commit", "true")
@@ -87,7 +137,7 @@ pub fn consumer(
         // trail every quiet-period change by up to half a second.
         .set("fetch.wait.max.ms", "20")
         .set("statistics.interval.ms", "5000")
-        .create_with_context(LagReporter)?;
+        .create_with_context(context)?;
     let topics = topics(&args.topic_prefix);
     let names: Vec<&str> = topics.iter().map(String::as_str).collect();
     consumer.subscribe(&names)?;
@@ -103,7 +153,7 @@ pub fn dead_letter_producer(brokers: &str) -> Result<FutureProducer, KafkaError>
 
 /// Consumes until `stop` is cancelled.
 pub struct ChangeConsumer {
-    pub consumer: StreamConsumer<LagReporter>,
+    pub consumer: StreamConsumer<GroupContext>,
     pub dead_letters: FutureProducer,
     pub dead_letter_topic: String,
     pub database: Database,

@@ -71,14 +71,16 @@ impl App {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let mongo = config.mongo.client().await?;
         let database = mongo.database(&config.mongo.mongo_database);
+        let group = consumer::GroupContext::default();
         let readiness = Readiness::new()
             .with(config.kafka.probe()?)
+            .with(group.assignment_probe())
             .with(MongoProbe(mongo.clone()));
         let kafka_error =
             |error: rdkafka::error::KafkaError| service_runtime::ProbeError::new(error);
         let stop = CancellationToken::new();
         let changes = consumer::ChangeConsumer {
-            consumer: consumer::consumer(&config.kafka.brokers, &config.projection)
+            consumer: consumer::consumer(&config.kafka.brokers, &config.projection, group)
                 .map_err(kafka_error)?,
             dead_letters: consumer::dead_letter_producer(&config.kafka.brokers)
                 .map_err(kafka_error)?,
