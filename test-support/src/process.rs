@@ -13,6 +13,10 @@ pub async fn assert_stops_on_sigterm(binary: &str) {
         .port();
     let mut child = tokio::process::Command::new(binary)
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        // A consumer group and read-store database of its own (for binaries that use them):
+        // short-lived members of one shared group can leave the local broker's coordinator stuck.
+        .env("PROJECTOR_GROUP_ID", crate::unique_name("projector"))
+        .env("MONGO_DATABASE", crate::unique_name("read-models"))
         .env("RUST_LOG", "warn")
         .kill_on_drop(true)
         .spawn()

@@ -5,7 +5,7 @@ use clap::Parser;
 use serde_json::Value;
 use std::time::Duration;
 
-use test_support::{RunningService, wait_until};
+use test_support::{RunningService, unique_name, wait_until};
 
 /// Builds a service from its real configuration type (engine settings from the environment,
 /// defaulting to the local stack) and runs it on a free port.
@@ -91,7 +91,15 @@ async fn order_service_is_live_ready_and_measured() {
 
 #[tokio::test]
 async fn projector_is_live_ready_and_measured() {
-    assert_operational(spawn_service!(projector), "projector").await;
+    let (group, database) = (unique_name("projector"), unique_name("read-models"));
+    let service = spawn_service!(
+        projector,
+        "--group-id",
+        &group,
+        "--mongo-database",
+        &database
+    );
+    assert_operational(service, "projector").await;
 }
 
 #[tokio::test]
@@ -117,7 +125,14 @@ async fn query_service_is_not_ready_without_redis() {
 
 #[tokio::test]
 async fn projector_is_not_ready_without_the_read_store() {
-    let service = spawn_service!(projector, "--mongo-url", "mongodb://127.0.0.1:1/");
+    let group = unique_name("projector");
+    let service = spawn_service!(
+        projector,
+        "--mongo-url",
+        "mongodb://127.0.0.1:1/",
+        "--group-id",
+        &group
+    );
     // It only starts consuming once the read store answers, so it holds no partitions either.
     assert_not_ready_because_of(service, &["kafka-assignment", "mongodb"]).await;
 }
