@@ -262,7 +262,7 @@ def main():
     if targets.rows:
         print(f"\ntargets{' (not judged in smoke mode)' if smoke else ''}:")
         for row in targets.rows:
-            verdict = "n/a " if row["ok"] is None else ("pass" if row["ok"] else "MISS")
+            verdict = "n/a " if row["ok"] is None else ("pass" if row["ok"] else ("MISS" if row["judged"] else "miss"))
             print(f"  {verdict}  {row['target']:<52} {row['measured']:>10}   wanted {row['wanted']}")
     if scenario in TICKETLY:
         print(f"  Ticketly (5-node k3s + RDS): {TICKETLY[scenario]}")

@@ -150,6 +150,9 @@ def verify_purchase(summary, checks):
     session = data["session_id"]
     confirmed = metric(summary, "purchase_confirmed")
     incomplete = metric(summary, "purchase_failed")
+    broken = metric(summary, "idempotency_broken")
+    checks.expect("k6: a repeated order request with the same Idempotency-Key returned the same order", broken == 0,
+                  f"{broken} repeats answered differently")
     rows = sql(f"""
         select o.order_id, o.status,
                (select count(*) from order_item i where i.order_id = o.order_id and i.live) as items,
