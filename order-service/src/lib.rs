@@ -13,6 +13,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod fulfilment;
+pub mod order_access;
 pub mod payment;
 pub mod pricing;
 pub mod routes;
@@ -43,6 +44,7 @@ use config::ProviderKind;
 use data::holds::HoldStore;
 use data::sessions::SeatMapCache;
 use error::ApiError;
+use order_access::OrderAccess;
 use payment::PaymentProvider;
 use payment::stripe::WebhookVerifier;
 use signing::TicketSigner;
@@ -78,6 +80,7 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     pub webhooks: WebhookVerifier,
     pub tickets: Arc<TicketSigner>,
+    pub order_access: Arc<OrderAccess>,
     pub rules: SaleRules,
 }
 
@@ -131,6 +134,7 @@ impl App {
                 config.payments.stripe_webhook_secret.clone(),
                 Duration::from_secs(config.payments.stripe_webhook_tolerance_secs),
             ),
+            order_access: Arc::new(OrderAccess::new(tickets.derive_secret("order-access"))),
             tickets: Arc::new(tickets),
             rules: SaleRules {
                 hold_ttl: config.sales.hold_ttl(),
@@ -232,6 +236,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .route("/openapi.json", get(move || async move { Json(openapi) }))
         .merge(api)
         .fallback(unknown_route)
+        .method_not_allowed_fallback(service_runtime::routing::method_not_allowed)
         .with_state(state)
 }
 

@@ -63,6 +63,15 @@ impl TicketSigner {
         self.key.verifying_key()
     }
 
+    /// A secret for another `purpose`, derived from the signing key so the service keeps one
+    /// key file; it changes when the signing key is rotated.
+    pub fn derive_secret(&self, purpose: &str) -> [u8; 32] {
+        let mut digest = Sha256::new();
+        digest.update(purpose.as_bytes());
+        digest.update(self.key.to_bytes());
+        digest.finalize().into()
+    }
+
     /// A short fingerprint of the public key, so devices can tell a rotated key.
     pub fn key_id(&self) -> &str {
         &self.key_id

@@ -147,6 +147,7 @@ pub fn router(readiness: Readiness) -> Router {
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .fallback(unknown_route)
+        .method_not_allowed_fallback(service_runtime::routing::method_not_allowed)
 }
 
 async fn unknown_route() -> ApiError {

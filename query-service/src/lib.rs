@@ -144,6 +144,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .route("/openapi.json", get(move || async move { Json(openapi) }))
         .merge(api)
         .fallback(unknown_route)
+        .method_not_allowed_fallback(service_runtime::routing::method_not_allowed)
         .with_state(state)
 }
 

@@ -62,6 +62,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .fallback(unknown_route)
+        .method_not_allowed_fallback(service_runtime::routing::method_not_allowed)
         .with_state(state)
 }
 

@@ -32,8 +32,8 @@ pub enum JsonBodyError {
     Invalid { pointer: String, message: String },
 }
 
-/// The raw bytes of a JSON body (content type and size checked, not parsed), for handlers that
-/// parse with their own validation, such as seat-map layouts.
+/// The raw bytes of a JSON body (content type, size and the absence of NUL checked, not
+/// parsed), for handlers that parse with their own validation, such as seat-map layouts.
 #[derive(Debug, Clone)]
 pub struct JsonBytes(pub Bytes);
 
@@ -62,6 +62,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
                     JsonBodyError::Unreadable
                 }
             })?;
+        refuse_nul(&bytes)?;
         Ok(Self(bytes))
     }
 }
@@ -81,14 +82,16 @@ where
 
 /// Deserialises `bytes`, reporting a data error with the JSON pointer of the offending value.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonBodyError> {
+    refuse_nul(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let pointer = json_pointer(error.path());
         let inner = error.into_inner();
         if inner.is_data() {
+            let message = inner.to_string();
             JsonBodyError::Invalid {
-                pointer,
-                message: inner.to_string(),
+                pointer: field_of(pointer, &message),
+                message: plain_words(&message),
             }
         } else {
             JsonBodyError::Malformed {
@@ -106,6 +109,102 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonBodyError> {
             message: "trailing characters after the JSON value".to_owned(),
         })?;
     Ok(value)
+}
+
+/// NUL cannot be stored in a text column (PostgreSQL refuses it) and is never meant in a
+/// name or label, so a body carrying one in any string is refused at that string's pointer.
+/// In JSON text a NUL can only appear escaped, so bodies without `\u0000` skip the walk.
+fn refuse_nul(bytes: &[u8]) -> Result<(), JsonBodyError> {
+    const ESCAPED_NUL: &[u8] = br"\u0000";
+    if !bytes
+        .windows(ESCAPED_NUL.len())
+        .any(|window| window == ESCAPED_NUL)
+    {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(()); // malformed: the typed parse reports where
+    };
+    match nul_pointer(&value, String::new()) {
+        Some(pointer) => Err(JsonBodyError::Invalid {
+            pointer,
+            message: "text must not contain NUL (\\u0000) characters".to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn nul_pointer(value: &serde_json::Value, at: String) -> Option<String> {
+    let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then_some(at),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| nul_pointer(item, format!("{at}/{index}"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let here = format!("{at}/{}", escape(key));
+            if key.contains('\0') {
+                Some(here)
+            } else {
+                nul_pointer(item, here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// The pointer of the field a message is about: serde reports a missing (or duplicate) field
+/// at its parent and names it in the message.
+pub fn field_of(pointer: String, message: &str) -> String {
+    for lead in ["missing field `", "duplicate field `"] {
+        if let Some(rest) = message.strip_prefix(lead)
+            && let Some(name) = rest.split('`').next()
+        {
+            return format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1"));
+        }
+    }
+    pointer
+}
+
+/// serde's messages in a client developer's words: no Rust type names.
+pub fn plain_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some(name) = rest.split('`').next()
+    {
+        return format!("`{name}` is required");
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut tokens = message.split(' ').peekable();
+    while let Some(token) = tokens.next() {
+        let (core, tail) = split_punctuation(token);
+        let plain = match core {
+            "struct" | "map" if words.last().is_some_and(|last| last == "expected") => {
+                if core == "struct" {
+                    tokens.next();
+                }
+                Some("an object")
+            }
+            "enum" if words.last().is_some_and(|last| last == "expected") => {
+                tokens.next();
+                Some("one of the documented values")
+            }
+            "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => Some("a whole number, 0 or more"),
+            "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => Some("a whole number"),
+            "f32" | "f64" => Some("a number"),
+            _ => None,
+        };
+        match plain {
+            Some(plain) => words.push(format!("{plain}{tail}")),
+            None => words.push(token.to_owned()),
+        }
+    }
+    words.join(" ")
+}
+
+fn split_punctuation(token: &str) -> (&str, &str) {
+    let end = token.trim_end_matches([',', '.', ';', ':']).len();
+    token.split_at(end)
 }
 
 /// RFC 6901 pointer of a path: `blocks[2].id` → `/blocks/2/id`.
@@ -192,6 +291,45 @@ mod tests {
             pointer_of(r#"{"blocks":[{"id":"a","rows":1,"colour":"red"}]}"#),
             "/blocks/0/colour"
         );
+    }
+
+    fn invalid(json: &str) -> (String, String) {
+        match parse::<Layout>(json.as_bytes()) {
+            Err(JsonBodyError::Invalid { pointer, message }) => (pointer, message),
+            other => panic!("expected a data error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_field_is_reported_at_its_own_pointer_in_plain_words() {
+        let (pointer, message) = invalid(r#"{"blocks":[{"id":"a"}]}"#);
+        assert_eq!(pointer, "/blocks/0/rows");
+        assert_eq!(message, "`rows` is required");
+        assert_eq!(invalid("{}").0, "/blocks");
+    }
+
+    #[test]
+    fn messages_name_no_rust_types() {
+        let (pointer, message) = invalid(r#"{"blocks":["a"]}"#);
+        assert_eq!(pointer, "/blocks/0");
+        assert!(!message.contains("Block"), "{message}");
+        assert!(message.contains("expected an object"), "{message}");
+        let (_, message) = invalid(r#"{"blocks":[{"id":"a","rows":-1}]}"#);
+        assert!(!message.contains("u32"), "{message}");
+        assert!(message.contains("a whole number, 0 or more"), "{message}");
+    }
+
+    #[test]
+    fn nul_in_any_string_or_key_is_refused_at_its_pointer() {
+        let (pointer, message) = invalid(r#"{"blocks":[{"id":"a\u0000b","rows":1}]}"#);
+        assert_eq!(pointer, "/blocks/0/id");
+        assert!(message.contains("NUL"), "{message}");
+        assert_eq!(
+            invalid(r#"{"blocks":[{"i\u0000d":"a","rows":1}]}"#).0,
+            "/blocks/0/i\u{0}d"
+        );
+        // An escaped backslash before "u0000" is not a NUL.
+        assert!(parse::<serde_json::Value>(br#"{"a":"\\u0000"}"#).is_ok());
     }
 
     #[test]

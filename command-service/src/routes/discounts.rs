@@ -2,12 +2,13 @@
 //! applies exactly the rules stored here.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
+use service_runtime::params::Path;
 use shared_dto::discount::{DiscountKind, DiscountRule, normalise_code};
 use sqlx::types::Json as Jsonb;
 use uuid::Uuid;

@@ -2,12 +2,13 @@
 //! discounts), published once complete, cancelled with all their sessions.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
+use service_runtime::params::{Path, Query};
 use uuid::Uuid;
 
 use crate::AppState;

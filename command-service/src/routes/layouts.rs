@@ -5,13 +5,14 @@
 //! created and keeps following it while it is scheduled and has not been edited on its own.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::json_body::JsonBytes;
+use service_runtime::params::Path;
 use shared_dto::layout::Layout;
 use sqlx::types::Json as Jsonb;
 use uuid::Uuid;

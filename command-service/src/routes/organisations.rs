@@ -1,12 +1,13 @@
 //! Organisations and their members (organisers and staff).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
+use service_runtime::params::{Path, Query};
 use uuid::Uuid;
 
 use crate::AppState;

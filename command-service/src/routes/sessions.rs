@@ -1,12 +1,13 @@
 //! Sessions: one performance of an event, with its own sales window, status and seat map.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
+use service_runtime::params::Path;
 use uuid::Uuid;
 
 use crate::AppState;

@@ -1,12 +1,13 @@
 //! Price tiers of an event. All tiers of one event share a currency, so a basket always has one.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
+use service_runtime::params::Path;
 use shared_dto::money::Currency;
 use uuid::Uuid;
 

@@ -1,12 +1,13 @@
 //! Venues: where physical sessions happen, with coordinates for distance search.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
+use service_runtime::params::Path;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -101,26 +102,15 @@ fn validated_coordinates(latitude: f64, longitude: f64) -> Result<(), ApiError> 
     Ok(())
 }
 
-/// IANA zone names are `Area/Location[/Sub]` (or `UTC`); the set itself changes with tzdata
-/// releases, so only the shape is checked here.
+/// A zone of the IANA tz database (as bundled at build time), named as the database names it.
 fn validated_timezone(timezone: &str) -> Result<String, ApiError> {
     let timezone = timezone.trim();
-    let shaped = timezone == "UTC"
-        || (timezone.contains('/')
-            && timezone.len() <= 64
-            && timezone.split('/').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
-            }));
-    if shaped {
-        Ok(timezone.to_owned())
-    } else {
-        Err(ApiError::invalid(
+    match timezone.parse::<chrono_tz::Tz>() {
+        Ok(zone) => Ok(zone.name().to_owned()),
+        Err(_) => Err(ApiError::invalid(
             "/timezone",
-            "timezone must be an IANA zone such as Europe/London",
-        ))
+            "timezone must be a zone of the IANA tz database, such as Europe/London",
+        )),
     }
 }
 

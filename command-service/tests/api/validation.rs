@@ -265,3 +265,144 @@ async fn a_tier_in_use_by_a_seat_map_cannot_be_deleted() {
     assert_eq!(response.code(), "tier_in_use");
     assert_eq!(app.count("tier").await, 1);
 }
+
+#[tokio::test]
+async fn nul_characters_are_refused_naming_the_field_and_store_nothing() {
+    let app = spawn_app().await;
+    let (organisation, event, tier) = event_with_tier(&app).await;
+    let organisations = app.count("organisation").await;
+    let cases = [
+        (
+            Method::POST,
+            "/api/manage/organisations".to_owned(),
+            json!({"name": "Acme\u{0}"}),
+            "/name",
+        ),
+        (
+            Method::POST,
+            "/api/manage/venues".to_owned(),
+            json!({"organisation_id": organisation, "name": "Hall", "address_line": "1 Road\u{0}",
+                   "city": "Bristol", "country": "GB", "latitude": 51.4, "longitude": -2.5,
+                   "timezone": "Europe/London"}),
+            "/address_line",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/manage/events/{event}"),
+            json!({"title": "Night\u{0}"}),
+            "/title",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/manage/tiers/{tier}"),
+            json!({"name": "Stalls\u{0}"}),
+            "/name",
+        ),
+    ];
+    for (method, path, body, field) in cases {
+        let response = app
+            .call(method, &path, Some(&app.organiser), Some(body))
+            .await;
+        assert_eq!(response.status, 422, "{path}: {}", response.body);
+        assert_eq!(response.field(), field, "{path}: {}", response.body);
+    }
+    let mut layout = grid_layout(1, 2, tier);
+    layout["blocks"][0]["seats"][1]["id"] = json!("A\u{0}2");
+    let response = app
+        .put(
+            &format!("/api/manage/events/{event}/layout"),
+            &app.organiser,
+            layout,
+        )
+        .await;
+    assert_eq!(response.status, 422, "{}", response.body);
+    assert_eq!(response.field(), "/blocks/0/seats/1/id");
+    assert_eq!(app.count("organisation").await, organisations);
+    assert_eq!(app.count("venue").await, 0);
+    assert_eq!(app.count("event_layout").await, 0);
+}
+
+#[tokio::test]
+async fn a_venue_needs_a_time_zone_of_the_tz_database() {
+    let app = spawn_app().await;
+    let organisation = app.organisation(&app.organiser).await;
+    let venue = |timezone: &str| {
+        json!({"organisation_id": organisation, "name": "Hall", "address_line": "1 Road",
+               "city": "Bristol", "country": "GB", "latitude": 51.4, "longitude": -2.5,
+               "timezone": timezone})
+    };
+    for timezone in ["Mars/Olympus", "Europe/Londn", "GMT+25", ""] {
+        let response = app
+            .post("/api/manage/venues", &app.organiser, venue(timezone))
+            .await;
+        assert_eq!(response.status, 422, "{timezone}: {}", response.body);
+        assert_eq!(response.field(), "/timezone");
+    }
+    assert_eq!(app.count("venue").await, 0);
+    for timezone in ["Europe/London", "America/Argentina/Buenos_Aires", "UTC"] {
+        let response = app
+            .post("/api/manage/venues", &app.organiser, venue(timezone))
+            .await;
+        assert_eq!(response.status, 201, "{timezone}: {}", response.body);
+        assert_eq!(response.body["timezone"], timezone);
+    }
+}
+
+#[tokio::test]
+async fn every_refusal_is_json_naming_the_field_in_plain_words() {
+    let app = spawn_app().await;
+    let organisation = app.organisation(&app.organiser).await;
+
+    let missing = app
+        .post(
+            "/api/manage/venues",
+            &app.organiser,
+            json!({"organisation_id": organisation, "name": "Hall"}),
+        )
+        .await;
+    assert_eq!(missing.status, 422, "{}", missing.body);
+    assert_eq!(missing.field(), "/address_line");
+    let message = missing.body["error"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!message.contains("struct"), "{message}");
+
+    let wrong_shape = app
+        .post("/api/manage/venues", &app.organiser, json!(["a venue"]))
+        .await;
+    assert_eq!(wrong_shape.status, 422, "{}", wrong_shape.body);
+    let message = wrong_shape.body["error"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!message.contains("CreateVenue"), "{message}");
+
+    let bad_id = app
+        .get("/api/manage/events/not-a-uuid", &app.organiser)
+        .await;
+    assert_eq!(bad_id.status, 400, "{}", bad_id.body);
+    assert_eq!(bad_id.code(), "invalid_parameter");
+    assert_eq!(bad_id.field(), "id");
+
+    for (query, parameter) in [
+        ("page=-1", "page"),
+        ("page=1&page=2", "page"),
+        ("status=bogus", "status"),
+    ] {
+        let response = app
+            .get(&format!("/api/manage/events?{query}"), &app.organiser)
+            .await;
+        assert_eq!(response.status, 400, "{query}: {}", response.body);
+        assert_eq!(response.field(), parameter, "{query}: {}", response.body);
+    }
+
+    let wrong_method = app
+        .call(
+            Method::PUT,
+            "/api/manage/organisations",
+            Some(&app.organiser),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
+    assert_eq!(wrong_method.code(), "method_not_allowed");
+}

@@ -121,35 +121,26 @@ pub async fn admit(
     .await
 }
 
-/// Admission of an offline scan made at `scanned_at`: the earliest scan of a ticket is the
-/// one that admitted it, so an earlier scan synced later takes the admission over. Returns
-/// the admission it replaced, if any; `None` when the ticket was already admitted earlier
-/// (or is not valid).
-pub async fn admit_earliest(
-    conn: &mut PgConnection,
+/// Admission of an offline scan made at `scanned_at`: the same conditional update as a live
+/// scan, so the first admission to reach us stands and is never rewritten, whatever time a
+/// later report claims. Returns the admission time; `None` when the ticket was already
+/// admitted (or is not valid).
+pub async fn admit_offline(
+    executor: impl PgExecutor<'_>,
     ticket_id: Uuid,
     gate: &str,
     scanned_at: DateTime<Utc>,
-) -> Result<Option<Option<(DateTime<Utc>, Option<String>)>>, sqlx::Error> {
-    let current: Option<(String, Option<DateTime<Utc>>, Option<String>)> = sqlx::query_as(
-        "select status, checked_in_at, checked_in_gate from ticket where ticket_id = $1 for update",
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar(
+        "update ticket set checked_in_at = $3, checked_in_gate = $2
+         where ticket_id = $1 and checked_in_at is null and status = 'valid'
+         returning checked_in_at",
     )
     .bind(ticket_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((status, admitted_at, admitted_gate)) = current else {
-        return Ok(None);
-    };
-    if status != "valid" || admitted_at.is_some_and(|at| at <= scanned_at) {
-        return Ok(None);
-    }
-    sqlx::query("update ticket set checked_in_at = $2, checked_in_gate = $3 where ticket_id = $1")
-        .bind(ticket_id)
-        .bind(scanned_at)
-        .bind(gate)
-        .execute(conn)
-        .await?;
-    Ok(Some(admitted_at.map(|at| (at, admitted_gate))))
+    .bind(gate)
+    .bind(scanned_at)
+    .fetch_optional(executor)
+    .await
 }
 
 /// What one scan did, as stored and replayed.

@@ -297,7 +297,8 @@ pub struct OfflineScan {
     pub scan_id: String,
     pub qr: String,
     pub gate: String,
-    /// When the device scanned the code; a time in the future counts as now.
+    /// When the device scanned the code. Up to two minutes ahead of the server's clock counts
+    /// as now; later, or more than 14 days ago, the scan is refused (`invalid_scan_time`).
     pub scanned_at: DateTime<Utc>,
 }
 
@@ -310,9 +311,10 @@ pub struct BatchResults {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScanResult {
     pub scan_id: String,
-    /// `admitted`; `already_admitted` (another scan of the ticket, earlier, admitted it: see
-    /// `admitted_at` and `admitted_gate`); `not_valid` (refunded or void); `invalid_code`;
-    /// `unknown_ticket`; `forbidden`.
+    /// `admitted`; `already_admitted` (the ticket's first admission stands: see `admitted_at`
+    /// and `admitted_gate`); `not_valid` (refunded or void); `invalid_code`;
+    /// `invalid_scan_time` (`scanned_at` in the future or too long ago); `unknown_ticket`;
+    /// `forbidden`.
     pub outcome: String,
     pub ticket: Option<ScannedTicket>,
     pub admitted_at: Option<DateTime<Utc>>,
@@ -323,7 +325,7 @@ pub struct ScanResult {
 #[utoipa::path(post, path = "/api/check-in/scans/batch", tag = "check-in",
     request_body = ScanBatch,
     responses(
-        (status = 200, body = BatchResults, description = "a result per scan. Scans of one ticket resolve to the earliest: it admits, the others are `already_admitted`, also across batches and against live scans"),
+        (status = 200, body = BatchResults, description = "a result per scan. A ticket is admitted once, ever: the first admission to reach the server stands (within a batch, the earliest scan), every later scan of it, live or offline and whatever its `scanned_at`, is `already_admitted` with that admission's gate and time"),
         (status = 422, description = "an invalid batch")),
     security(("bearer" = [])))]
 pub async fn scan_batch(
@@ -375,7 +377,7 @@ async fn offline_scan(
         return serde_json::from_value(stored).map_err(ApiError::internal);
     }
     let gate = scan.gate.trim();
-    let scanned_at = scan.scanned_at.min(Utc::now());
+    let now = Utc::now();
     let mut result = ScanResult {
         scan_id: scan_id.to_owned(),
         outcome: String::new(),
@@ -383,6 +385,15 @@ async fn offline_scan(
         admitted_at: None,
         admitted_gate: None,
         message: None,
+    };
+    let scanned_at = match plausible_scan_time(scan.scanned_at, now) {
+        Ok(at) => at,
+        Err(reason) => {
+            result.outcome = "invalid_scan_time".to_owned();
+            result.message = Some(reason.to_owned());
+            let tx = state.pool.begin().await?;
+            return store(state, principal, tx, None, scan, now, result).await;
+        }
     };
     let ticket = match identify(state, principal, &scan.qr).await? {
         Ok(ticket) => ticket,
@@ -396,13 +407,13 @@ async fn offline_scan(
     let ticket_id = ticket.ticket.ticket_id;
     result.ticket = Some(scanned(state, &ticket).await);
     let mut tx = state.pool.begin().await?;
-    let newly_admitted = match tickets::admit_earliest(&mut tx, ticket_id, gate, scanned_at).await?
+    let newly_admitted = match tickets::admit_offline(&mut *tx, ticket_id, gate, scanned_at).await?
     {
-        Some(previous) => {
+        Some(admitted_at) => {
             result.outcome = "admitted".to_owned();
-            result.admitted_at = Some(scanned_at);
+            result.admitted_at = Some(admitted_at);
             result.admitted_gate = Some(gate.to_owned());
-            previous.is_none()
+            true
         }
         None => {
             let current = tickets::for_gate(&mut *tx, ticket_id)
@@ -433,6 +444,27 @@ async fn offline_scan(
         announce_check_in(state, &ticket, gate).await;
     }
     Ok(result)
+}
+
+/// How far ahead of our clock a device's clock may run before its scan times are refused.
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(2);
+/// The oldest scan a device may still report: a phone offline for longer than this has a
+/// wrong clock or a stale queue, and its report cannot be trusted as an admission.
+const OLDEST_REPORT: chrono::Duration = chrono::Duration::days(14);
+
+/// A device's scan time, if it could be true: within `CLOCK_SKEW` of the future (counted as
+/// now) and not older than `OLDEST_REPORT`.
+fn plausible_scan_time(
+    scanned_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, &'static str> {
+    if scanned_at > now + CLOCK_SKEW {
+        return Err("scanned_at is in the future; check the device's clock");
+    }
+    if scanned_at < now - OLDEST_REPORT {
+        return Err("scanned_at is more than 14 days ago; check the device's clock");
+    }
+    Ok(scanned_at.min(now))
 }
 
 /// Stores the scan with its result in the scan's transaction; when the device's scan id is

@@ -4,13 +4,14 @@
 use std::collections::{HashMap, HashSet};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::OptionalAuthenticated;
+use service_runtime::params::Path;
 use shared_dto::seat_hold::{HoldRecord, StandingHold};
 use uuid::Uuid;
 

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
-use service_runtime::auth::{Authenticated, OptionalAuthenticated, Principal};
+use service_runtime::auth::{AuthError, OptionalAuthenticated, Principal};
+use service_runtime::params::Path;
 use sha2::{Digest, Sha256};
 use shared_dto::discount::{DiscountWindow, normalise_code};
 use shared_dto::money::Currency;
@@ -22,6 +23,7 @@ use crate::data::orders::{self, DiscountRow, IdempotencyRow, NewOrder, OrderRow,
 use crate::data::{payments, sessions, tickets};
 use crate::error::ApiError;
 use crate::fulfilment;
+use crate::order_access;
 use crate::pricing::{self, PlannedItem, PricingError, TierPrice};
 use crate::routes::tickets::Ticket;
 
@@ -72,6 +74,10 @@ pub struct Order {
     /// action (3-D Secure).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
+    /// A guest order's own secret: send it in the `Order-Access-Token` header to read, pay or
+    /// cancel the order. Absent for orders of signed-in buyers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -159,17 +165,28 @@ pub async fn order_view(state: &AppState, order: OrderRow) -> Result<Order, ApiE
             })
             .collect(),
         client_secret: None,
+        access_token: order
+            .customer_subject
+            .is_none()
+            .then(|| state.order_access.token(order.order_id)),
     })
 }
 
 /// A signed-in buyer's order is theirs (and the platform's); a guest's order belongs to
-/// whoever has its id.
-pub fn may_act_on(order: &OrderRow, principal: Option<&Principal>) -> bool {
+/// whoever presents its access token (and the platform).
+pub fn may_act_on(
+    state: &AppState,
+    order: &OrderRow,
+    principal: Option<&Principal>,
+    headers: &HeaderMap,
+) -> bool {
+    if principal.is_some_and(|caller| caller.is_admin() || caller.is_service()) {
+        return true;
+    }
     match &order.customer_subject {
-        Some(subject) => principal.is_some_and(|caller| {
-            caller.subject == *subject || caller.is_admin() || caller.is_service()
-        }),
-        None => true,
+        Some(subject) => principal.is_some_and(|caller| caller.subject == *subject),
+        None => order_access::presented(headers)
+            .is_some_and(|token| state.order_access.verify(order.order_id, token)),
     }
 }
 
@@ -532,40 +549,45 @@ async fn place(
 }
 
 #[utoipa::path(get, path = "/api/sales/orders/{id}", tag = "orders",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = Order), (status = 401), (status = 404)),
-    security(("bearer" = [])))]
+    params(("id" = Uuid, Path),
+        ("Order-Access-Token" = Option<String>, Header, description = "a guest order's `access_token`")),
+    responses((status = 200, body = Order),
+        (status = 401, description = "neither a bearer token nor an order access token"),
+        (status = 404, description = "no such order, or not yours: a guest order needs its access token")),
+    security((), ("bearer" = [])))]
 pub async fn get_order(
     State(state): State<AppState>,
-    Authenticated(principal): Authenticated,
+    OptionalAuthenticated(principal): OptionalAuthenticated,
+    headers: HeaderMap,
     Path(order_id): Path<Uuid>,
 ) -> Result<Json<Order>, ApiError> {
+    if principal.is_none() && order_access::presented(&headers).is_none() {
+        return Err(AuthError::MissingToken.into());
+    }
     let order = orders::find(&state.pool, order_id)
         .await?
-        .filter(|order| {
-            order.customer_subject.as_deref() == Some(principal.subject.as_str())
-                || principal.is_admin()
-                || principal.is_service()
-        })
+        .filter(|order| may_act_on(&state, order, principal.as_ref(), &headers))
         .ok_or(ApiError::NotFound)?;
     Ok(Json(order_view(&state, order).await?))
 }
 
 #[utoipa::path(post, path = "/api/sales/orders/{id}/cancel", tag = "orders",
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path),
+        ("Order-Access-Token" = Option<String>, Header, description = "a guest order's `access_token`")),
     responses(
         (status = 200, body = Order, description = "cancelled; its places and discount use are released"),
-        (status = 404),
+        (status = 404, description = "no such order, or not yours: a guest order needs its access token"),
         (status = 409, description = "the order is no longer pending")),
     security((), ("bearer" = [])))]
 pub async fn cancel_order(
     State(state): State<AppState>,
     OptionalAuthenticated(principal): OptionalAuthenticated,
+    headers: HeaderMap,
     Path(order_id): Path<Uuid>,
 ) -> Result<Json<Order>, ApiError> {
     let order = orders::find(&state.pool, order_id)
         .await?
-        .filter(|order| may_act_on(order, principal.as_ref()))
+        .filter(|order| may_act_on(&state, order, principal.as_ref(), &headers))
         .ok_or(ApiError::NotFound)?;
     let mut tx = state.pool.begin().await?;
     let cancelled = orders::close_pending(&mut tx, order_id, "cancelled").await?;

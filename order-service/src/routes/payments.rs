@@ -3,12 +3,13 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::OptionalAuthenticated;
+use service_runtime::params::Path;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -29,7 +30,8 @@ pub struct PayOrder {
 }
 
 #[utoipa::path(post, path = "/api/sales/orders/{id}/pay", tag = "payments",
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path),
+        ("Order-Access-Token" = Option<String>, Header, description = "a guest order's `access_token`")),
     request_body = PayOrder,
     responses(
         (status = 200, body = Order, description = "paid and ticketed, or still processing (see the payment)"),
@@ -42,6 +44,7 @@ pub struct PayOrder {
 pub async fn pay_order(
     State(state): State<AppState>,
     OptionalAuthenticated(principal): OptionalAuthenticated,
+    headers: HeaderMap,
     Path(order_id): Path<Uuid>,
     JsonBody(request): JsonBody<PayOrder>,
 ) -> Result<Json<Order>, ApiError> {
@@ -57,7 +60,7 @@ pub async fn pay_order(
     let order = orders::lock(&mut tx, order_id)
         .await
         .map_err(ApiError::from)?;
-    if !may_act_on(&order, principal.as_ref()) {
+    if !may_act_on(&state, &order, principal.as_ref(), &headers) {
         return Err(ApiError::NotFound);
     }
     match order.status.as_str() {

@@ -143,7 +143,7 @@ fn outcomes(response: &Value) -> Vec<(String, String, Option<String>)> {
 }
 
 #[tokio::test]
-async fn offline_scans_resolve_to_the_earliest_and_replays_admit_no_one() {
+async fn offline_scans_in_one_batch_resolve_to_the_earliest_and_replays_admit_no_one() {
     let app = spawn_app().await;
     let (_, codes) = sold_tickets(&app, 2).await;
     let staff = app.token(users::STAFF).await;
@@ -203,8 +203,8 @@ async fn offline_scans_resolve_to_the_earliest_and_replays_admit_no_one() {
     );
     assert_eq!(app.count("select count(*) from ticket_scan").await, 4);
 
-    // Another device syncs later with an even earlier scan of the second ticket: the
-    // earliest scan is the admission.
+    // Another device syncs later with an even earlier scan of the second ticket: the first
+    // admission stands and is not rewritten.
     let later = send(json!({"scans": [
         {"scan_id": "d2-1", "qr": codes[1], "gate": "east", "scanned_at": at(2)},
         {"scan_id": "d2-2", "qr": codes[0], "gate": "east", "scanned_at": at(3)},
@@ -215,8 +215,8 @@ async fn offline_scans_resolve_to_the_earliest_and_replays_admit_no_one() {
         vec![
             (
                 "d2-1".to_owned(),
-                "admitted".to_owned(),
-                Some("east".to_owned())
+                "already_admitted".to_owned(),
+                Some("north".to_owned())
             ),
             (
                 "d2-2".to_owned(),
@@ -231,10 +231,132 @@ async fn offline_scans_resolve_to_the_earliest_and_replays_admit_no_one() {
             .fetch_one(&app.pool)
             .await
             .expect("ticket");
-    assert_eq!((gate.as_str(), admitted_at), ("east", scan_time(base, 2)));
+    assert_eq!((gate.as_str(), admitted_at), ("north", scan_time(base, 5)));
 
     // A live scan after the sync sees the admission.
     let live = app.scan(&staff, &codes[0], "north").await;
     assert_eq!(live.status, 409);
     assert_eq!(live.body["error"]["gate"], "south");
+}
+
+/// One offline batch of a single scan from a device of its own (`scan_id` is per device).
+async fn sync_one(
+    app: &TestApp,
+    token: &str,
+    scan_id: &str,
+    qr: &str,
+    gate: &str,
+    at: DateTime<Utc>,
+) -> Value {
+    let response = app
+        .call(
+            Method::POST,
+            "/api/check-in/scans/batch",
+            Some(token),
+            Some(json!({"scans": [
+                {"scan_id": scan_id, "qr": qr, "gate": gate, "scanned_at": at.to_rfc3339()},
+            ]})),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    response.body["results"][0].clone()
+}
+
+#[tokio::test]
+async fn a_ticket_admitted_online_is_never_admitted_again_by_earlier_offline_reports() {
+    let app = spawn_app().await;
+    let (_, codes) = sold_tickets(&app, 1).await;
+    let staff = app.token(users::STAFF).await;
+
+    let online = app.scan(&staff, &codes[0], "north").await;
+    assert_eq!(online.status, 200, "{}", online.body);
+    let admitted_at = online.body["checked_in_at"]
+        .as_str()
+        .expect("time")
+        .to_owned();
+
+    // Two other devices report scans they claim happened before the online admission.
+    let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
+    for (device, gate) in [("device-b", "east"), ("device-c", "west")] {
+        let result = sync_one(
+            &app,
+            &staff,
+            &format!("{device}-1"),
+            &codes[0],
+            gate,
+            an_hour_ago,
+        )
+        .await;
+        assert_eq!(result["outcome"], "already_admitted", "{device}: {result}");
+        assert_eq!(result["admitted_gate"], "north");
+        let reported: DateTime<Utc> = result["admitted_at"]
+            .as_str()
+            .expect("time")
+            .parse()
+            .expect("rfc3339");
+        assert_eq!(
+            reported,
+            admitted_at.parse::<DateTime<Utc>>().expect("rfc3339")
+        );
+    }
+
+    let (gate, stored_at): (String, DateTime<Utc>) =
+        sqlx::query_as("select checked_in_gate, checked_in_at from ticket")
+            .fetch_one(&app.pool)
+            .await
+            .expect("ticket");
+    assert_eq!(gate, "north");
+    assert_eq!(
+        stored_at,
+        admitted_at.parse::<DateTime<Utc>>().expect("rfc3339")
+    );
+    assert_eq!(
+        app.count("select count(*) from ticket_scan where outcome = 'admitted'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn offline_scans_with_impossible_times_are_refused_one_by_one() {
+    let app = spawn_app().await;
+    let (_, codes) = sold_tickets(&app, 2).await;
+    let staff = app.token(users::STAFF).await;
+    let year_one = "0001-01-01T00:00:00Z";
+    let tomorrow = (Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let a_minute_ago = (Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let response = app
+        .call(
+            Method::POST,
+            "/api/check-in/scans/batch",
+            Some(&staff),
+            Some(json!({"scans": [
+                {"scan_id": "past", "qr": codes[0], "gate": "north", "scanned_at": year_one},
+                {"scan_id": "future", "qr": codes[0], "gate": "north", "scanned_at": tomorrow},
+                {"scan_id": "fine", "qr": codes[1], "gate": "north", "scanned_at": a_minute_ago},
+            ]})),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(
+        outcomes(&response.body),
+        vec![
+            ("past".to_owned(), "invalid_scan_time".to_owned(), None),
+            ("future".to_owned(), "invalid_scan_time".to_owned(), None),
+            (
+                "fine".to_owned(),
+                "admitted".to_owned(),
+                Some("north".to_owned())
+            ),
+        ]
+    );
+    assert_eq!(
+        app.count("select count(*) from ticket where checked_in_at is not null")
+            .await,
+        1
+    );
+    // The refused ticket can still be admitted by a scan with a true time.
+    assert_eq!(app.scan(&staff, &codes[0], "north").await.status, 200);
 }

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use reqwest::Method;
 use serde_json::json;
+use test_support::oidc::users;
 use uuid::Uuid;
 
 use crate::support::{Options, SessionSpec, eventually, guest, seat, spawn_app, spawn_with};
@@ -187,7 +188,16 @@ async fn a_discount_with_one_use_is_redeemed_by_exactly_one_of_twenty_concurrent
 
     // A cancelled order gives its use back.
     let cancel = format!("/api/sales/orders/{}/cancel", winners[0].id("order_id"));
-    let cancelled = app.call(Method::POST, &cancel, None, None, &[]).await;
+    let access = winners[0].str("access_token");
+    let cancelled = app
+        .call(
+            Method::POST,
+            &cancel,
+            None,
+            None,
+            &[("Order-Access-Token", access.as_str())],
+        )
+        .await;
     assert_eq!(cancelled.status, 200, "{}", cancelled.body);
     assert_eq!(cancelled.body["status"], "cancelled");
     let loser = responses
@@ -278,4 +288,68 @@ async fn an_expired_hold_cannot_be_ordered_and_its_order_expires() {
     // Its seat is for sale again.
     let again = app.hold(&session, &[seat('A', 2)], &guest(3)).await;
     assert_eq!(again.status, 201, "{}", again.body);
+}
+
+#[tokio::test]
+async fn a_guest_order_is_read_and_changed_only_with_its_access_token() {
+    let app = spawn_app().await;
+    let session = app.seed(SessionSpec::grid(1, 4)).await;
+    let hold = app.hold(&session, &[seat('A', 1)], &guest(1)).await;
+    assert_eq!(hold.status, 201, "{}", hold.body);
+    let order = app
+        .order(&hold.str("hold_token"), &Uuid::new_v4().to_string(), None)
+        .await;
+    assert_eq!(order.status, 201, "{}", order.body);
+    let order_id = order.id("order_id");
+    let access = order.str("access_token");
+    assert_eq!(access.len(), 64, "{}", order.body);
+    let path = format!("/api/sales/orders/{order_id}");
+    let cancel = format!("{path}/cancel");
+    let stranger = app.token(users::ATTENDEE_2).await;
+
+    // Another signed-in buyer, nobody, or a wrong token: as if the order did not exist.
+    let wrong = "0".repeat(64);
+    for (token, access) in [
+        (Some(stranger.as_str()), None),
+        (None, None),
+        (None, Some(wrong.as_str())),
+        (Some(stranger.as_str()), Some(wrong.as_str())),
+    ] {
+        let headers: Vec<(&str, &str)> = access
+            .map(|access| vec![("Order-Access-Token", access)])
+            .unwrap_or_default();
+        let cancelled = app.call(Method::POST, &cancel, token, None, &headers).await;
+        assert_eq!(cancelled.status, 404, "{}", cancelled.body);
+        let read = app.call(Method::GET, &path, token, None, &headers).await;
+        let expected = if token.is_none() && access.is_none() {
+            401
+        } else {
+            404
+        };
+        assert_eq!(read.status, expected, "{}", read.body);
+        let paid = app
+            .call(
+                Method::POST,
+                &format!("{path}/pay"),
+                token,
+                Some(json!({"payment_method": crate::support::APPROVE})),
+                &headers,
+            )
+            .await;
+        assert_eq!(paid.status, 404, "{}", paid.body);
+    }
+    assert_eq!(
+        app.count("select count(*) from purchase_order where status = 'pending'")
+            .await,
+        1
+    );
+
+    // The buyer's own token reads and cancels it.
+    let own = [("Order-Access-Token", access.as_str())];
+    let read = app.call(Method::GET, &path, None, None, &own).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.body["status"], "pending");
+    let cancelled = app.call(Method::POST, &cancel, None, None, &own).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
 }

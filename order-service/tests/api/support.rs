@@ -60,6 +60,8 @@ pub struct TestApp {
     pub redis: redis::Client,
     env: StackEnv,
     tokens: tokio::sync::Mutex<HashMap<&'static str, String>>,
+    /// The access tokens of the guest orders this app placed, as a buyer's browser keeps them.
+    order_tokens: std::sync::Mutex<HashMap<Uuid, String>>,
 }
 
 pub struct Response {
@@ -180,6 +182,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
         redis: redis::Client::open(env.redis_url.as_str()).expect("redis url"),
         env,
         tokens: tokio::sync::Mutex::new(HashMap::new()),
+        order_tokens: std::sync::Mutex::new(HashMap::new()),
     }
 }
 
@@ -253,24 +256,52 @@ impl TestApp {
 
     /// Places an order from a hold, as a guest.
     pub async fn order(&self, hold_token: &str, key: &str, discount: Option<&str>) -> Response {
-        self.call(
-            Method::POST,
-            "/api/sales/orders",
-            None,
-            Some(json!({
-                "hold_token": hold_token,
-                "discount_code": discount,
-                "buyer": {"name": "Grace Hopper", "email": "grace@example.com"}
-            })),
-            &[("Idempotency-Key", key)],
-        )
-        .await
+        let response = self
+            .call(
+                Method::POST,
+                "/api/sales/orders",
+                None,
+                Some(json!({
+                    "hold_token": hold_token,
+                    "discount_code": discount,
+                    "buyer": {"name": "Grace Hopper", "email": "grace@example.com"}
+                })),
+                &[("Idempotency-Key", key)],
+            )
+            .await;
+        if let (Some(order_id), Some(token)) = (
+            response.body["order_id"]
+                .as_str()
+                .and_then(|id| id.parse().ok()),
+            response.body["access_token"].as_str(),
+        ) {
+            self.order_tokens
+                .lock()
+                .expect("order tokens")
+                .insert(order_id, token.to_owned());
+        }
+        response
     }
 
+    /// The access token of a guest order this app placed.
+    pub fn order_token(&self, order_id: Uuid) -> String {
+        self.order_tokens
+            .lock()
+            .expect("order tokens")
+            .get(&order_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Pays a guest order this app placed, with its access token.
     pub async fn pay(&self, order_id: Uuid, payment_method: &str) -> Response {
-        self.post(
+        let token = self.order_token(order_id);
+        self.call(
+            Method::POST,
             &format!("/api/sales/orders/{order_id}/pay"),
-            json!({"payment_method": payment_method}),
+            None,
+            Some(json!({"payment_method": payment_method})),
+            &[("Order-Access-Token", token.as_str())],
         )
         .await
     }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -10,6 +10,7 @@ use futures::TryStreamExt;
 use mongodb::Collection;
 use mongodb::bson::{Bson, doc};
 use serde::Serialize;
+use service_runtime::params::{Path, Query};
 use shared_dto::read_model::{EventDocument, SessionView, TierView, VenueView, collection};
 
 use super::caching::{self, CachePolicy};

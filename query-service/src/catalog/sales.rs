@@ -1,10 +1,10 @@
-//! Organiser analytics: an event's sales per session and tier. Only members of the event's
-//! organisation (organisers and staff) and admins see them; anyone else is told the event
-//! does not exist, so ids cannot be probed.
+//! Organiser analytics: an event's sales per session and tier. Revenue and orders are for the
+//! organisers of the event's organisation and admins (staff at the gates see check-in counts,
+//! not money); anyone else is told the event does not exist, so ids cannot be probed.
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -12,6 +12,7 @@ use futures::TryStreamExt;
 use mongodb::bson::doc;
 use serde::Serialize;
 use service_runtime::auth::{Authenticated, Principal};
+use service_runtime::params::Path;
 use shared_dto::read_model::{
     EventDocument, OrganisationDocument, SessionSalesDocument, TierSales, collection,
 };
@@ -22,8 +23,8 @@ use super::instant;
 use crate::AppState;
 use crate::error::ApiError;
 
-/// Organisation roles that may read an event's sales.
-const MEMBER_ROLES: [&str; 2] = ["organiser", "staff"];
+/// Organisation roles that may read an event's sales, here and on its live stream.
+pub const SALES_READER_ROLES: [&str; 1] = ["organiser"];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Figures {
@@ -202,7 +203,7 @@ async fn may_read_sales(
         organisation.has_member(
             &principal.subject,
             principal.email.as_deref(),
-            &MEMBER_ROLES,
+            &SALES_READER_ROLES,
         )
     }))
 }

@@ -3,12 +3,13 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use futures::TryStreamExt;
 use mongodb::bson::{Bson, Document, doc};
 use serde::{Deserialize, Serialize};
+use service_runtime::params::Query;
 use shared_dto::read_model::{EventDocument, collection};
 
 use super::caching::{self, CachePolicy};

@@ -57,6 +57,9 @@ pub enum ResyncReason {
     Lagged,
     /// The replica lost its Redis notifications for a while.
     FeedRestarted,
+    /// The client's `Last-Event-ID` names a position this replica no longer keeps (or never
+    /// had: another replica, or one restarted since).
+    NotResumable,
 }
 
 /// A stream event id: `{epoch}-{seq}`.

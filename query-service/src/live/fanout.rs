@@ -1,5 +1,7 @@
 //! In-process fan-out: one broadcast channel per active key (a session for seat streams, an
-//! event for sales streams), created by its first stream and dropped with its last.
+//! event for sales streams), created by its first stream and dropped a while after its last
+//! (`linger`), so a client that was the only watcher can still reconnect and resume: the
+//! channel keeps numbering and buffering changes while nobody listens.
 //!
 //! A channel numbers its changes and keeps the latest ones for `Last-Event-ID` resumption.
 //! Numbering, buffering and sending happen under one lock, and so does subscribing, so a
@@ -7,7 +9,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
@@ -170,19 +172,31 @@ pub(crate) struct Hub<X> {
     channels: Mutex<HashMap<String, Entry<X>>>,
     capacity: usize,
     replay_capacity: usize,
+    /// How long a channel outlives its last stream.
+    linger: Duration,
 }
 
 struct Entry<X> {
     channel: Arc<Channel<X>>,
     streams: usize,
+    /// When the last stream left; `None` while any is open.
+    idle_since: Option<Instant>,
+}
+
+impl<X> Entry<X> {
+    fn expired(&self, linger: Duration, now: Instant) -> bool {
+        self.idle_since
+            .is_some_and(|since| now.saturating_duration_since(since) >= linger)
+    }
 }
 
 impl<X: Default> Hub<X> {
-    pub fn new(capacity: usize, replay_capacity: usize) -> Self {
+    pub fn new(capacity: usize, replay_capacity: usize, linger: Duration) -> Self {
         Self {
             channels: Mutex::new(HashMap::new()),
             capacity,
             replay_capacity,
+            linger,
         }
     }
 
@@ -190,14 +204,19 @@ impl<X: Default> Hub<X> {
         self.channels.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Registers one stream of `key`, creating its channel if it is the first.
+    /// Registers one stream of `key`, creating its channel if it is the first (or the last
+    /// one's channel has expired). Expired channels of other keys are dropped on the way.
     pub fn join(self: &Arc<Self>, key: &str) -> Membership<X> {
         let mut channels = self.channels();
+        let now = Instant::now();
+        channels.retain(|_, entry| !entry.expired(self.linger, now));
         let entry = channels.entry(key.to_owned()).or_insert_with(|| Entry {
             channel: Arc::new(Channel::new(self.capacity, self.replay_capacity)),
             streams: 0,
+            idle_since: None,
         });
         entry.streams += 1;
+        entry.idle_since = None;
         Membership {
             hub: Arc::clone(self),
             key: key.to_owned(),
@@ -205,16 +224,22 @@ impl<X: Default> Hub<X> {
         }
     }
 
-    /// The channel of `key`, if any stream is listening to it.
+    /// The channel of `key`, if a stream is listening to it or left it recently.
     pub fn get(&self, key: &str) -> Option<Arc<Channel<X>>> {
-        self.channels()
-            .get(key)
-            .map(|entry| Arc::clone(&entry.channel))
+        let mut channels = self.channels();
+        let entry = channels.get(key)?;
+        if entry.expired(self.linger, Instant::now()) {
+            channels.remove(key);
+            return None;
+        }
+        Some(Arc::clone(&entry.channel))
     }
 
     pub fn all(&self) -> Vec<Arc<Channel<X>>> {
+        let now = Instant::now();
         self.channels()
             .values()
+            .filter(|entry| !entry.expired(self.linger, now))
             .map(|entry| Arc::clone(&entry.channel))
             .collect()
     }
@@ -246,7 +271,11 @@ impl<X: Default> Drop for Membership<X> {
         {
             entry.streams -= 1;
             if entry.streams == 0 {
-                channels.remove(&self.key);
+                if self.hub.linger.is_zero() {
+                    channels.remove(&self.key);
+                } else {
+                    entry.idle_since = Some(Instant::now());
+                }
             }
         }
     }
@@ -269,7 +298,7 @@ mod tests {
 
     #[test]
     fn a_channel_lives_as_long_as_its_streams() {
-        let hub = Arc::new(Hub::<()>::new(8, 8));
+        let hub = Arc::new(Hub::<()>::new(8, 8, Duration::ZERO));
         let first = hub.join("s1");
         let second = hub.join("s1");
         assert!(Arc::ptr_eq(first.channel(), second.channel()));
@@ -282,6 +311,40 @@ mod tests {
         let again = hub.join("s1");
         assert_ne!(again.channel().epoch(), "");
         assert_eq!(hub.len(), 1);
+    }
+
+    #[test]
+    fn a_channel_outlives_its_last_stream_by_its_linger_and_keeps_changes() {
+        let hub = Arc::new(Hub::<()>::new(8, 8, Duration::from_secs(3600)));
+        let only = hub.join("s1");
+        let epoch = only.channel().epoch().to_owned();
+        change(only.channel(), "a");
+        drop(only);
+        // Nobody watches, but changes still reach the channel and can be resumed.
+        let channel = hub.get("s1").expect("lingering");
+        change(&channel, "b");
+        let back = hub.join("s1");
+        assert_eq!(back.channel().epoch(), epoch);
+        let (missed, _) = back.channel().resume(1).expect("resumable");
+        assert_eq!(
+            missed.iter().map(|frame| data(frame)).collect::<Vec<_>>(),
+            ["b"]
+        );
+    }
+
+    #[test]
+    fn an_expired_channel_is_dropped() {
+        let hub = Arc::new(Hub::<()>::new(8, 8, Duration::from_nanos(1)));
+        let only = hub.join("s1");
+        let epoch = only.channel().epoch().to_owned();
+        drop(only);
+        let expired_at = Instant::now() + Duration::from_millis(1);
+        while Instant::now() < expired_at {
+            std::hint::spin_loop();
+        }
+        assert!(hub.get("s1").is_none());
+        assert_eq!(hub.len(), 0);
+        assert_ne!(hub.join("s1").channel().epoch(), epoch);
     }
 
     #[test]

@@ -68,6 +68,14 @@ pub struct LiveArgs {
         default_value_t = 1024
     )]
     pub replay_capacity: u64,
+    /// Seconds a session's or event's change buffer is kept after its last stream closed, so
+    /// a client that was the only watcher can reconnect with `Last-Event-ID` and miss nothing.
+    #[arg(
+        long = "sse-replay-linger-secs",
+        env = "SSE_REPLAY_LINGER_SECS",
+        default_value_t = 300
+    )]
+    pub replay_linger_secs: u64,
     /// Most open streams per client IP address (0: unlimited).
     #[arg(
         long = "sse-max-streams-per-ip",
@@ -158,8 +166,9 @@ impl LiveSeats {
     ) -> Self {
         let capacity = usize::try_from(args.broadcast_capacity).unwrap_or(usize::MAX);
         let replay = usize::try_from(args.replay_capacity).unwrap_or(usize::MAX);
-        let seats = Arc::new(Hub::new(capacity, replay));
-        let sales = Arc::new(Hub::new(capacity, replay));
+        let linger = Duration::from_secs(args.replay_linger_secs);
+        let seats = Arc::new(Hub::new(capacity, replay, linger));
+        let sales = Arc::new(Hub::new(capacity, replay, linger));
         let ledger = Arc::new(SoldLedger::new(Duration::from_secs(args.sold_memory_secs)));
         let snapshots =
             SnapshotSource::new(read_store, redis.clone(), keys.clone(), Arc::clone(&ledger));

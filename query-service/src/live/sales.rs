@@ -1,16 +1,17 @@
 //! `GET /api/catalog/events/{id}/sales/stream`: an event's sales activity as it happens, for
-//! its organisation's organisers and staff (and admins), the same audience as `GET …/sales`.
+//! its organisation's organisers (and admins), the same audience as `GET …/sales`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::response::sse::Event;
 use futures::Stream;
 use mongodb::bson::{Document, doc};
 use service_runtime::auth::{Authenticated, Principal};
+use service_runtime::params::Path;
 use shared_dto::read_model::{OrganisationDocument, collection};
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
@@ -54,10 +55,13 @@ pub(crate) async fn stream_sales(
     live.feed_ready().await?;
     let membership = live.sales.join(&id);
     let channel = Arc::clone(membership.channel());
-    let (missed, subscription) = last_event_id(&headers)
+    let last = last_event_id(&headers);
+    let resumed = last
         .filter(|last| last.epoch == channel.epoch())
-        .and_then(|last| channel.resume(last.seq))
-        .unwrap_or_else(|| (Vec::new(), channel.subscribe()));
+        .and_then(|last| channel.resume(last.seq));
+    // A client that asked to resume and cannot is told to refetch the totals.
+    let not_resumable = last.is_some() && resumed.is_none();
+    let (missed, subscription) = resumed.unwrap_or_else(|| (Vec::new(), channel.subscribe()));
     let events = sales_events(
         SalesStream {
             membership,
@@ -65,6 +69,7 @@ pub(crate) async fn stream_sales(
             open: OpenStream::new("sales"),
             closed: live.streams_closed.clone(),
         },
+        not_resumable,
         missed,
         subscription,
     );
@@ -101,7 +106,7 @@ async fn authorise(
     if organisation.has_member(
         &caller.subject,
         caller.email.as_deref(),
-        &["organiser", "staff"],
+        &crate::catalog::sales::SALES_READER_ROLES,
     ) {
         Ok(())
     } else {
@@ -118,6 +123,7 @@ struct SalesStream {
 
 fn sales_events(
     stream: SalesStream,
+    not_resumable: bool,
     missed: Vec<Arc<Frame>>,
     subscription: Subscription,
 ) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
@@ -128,6 +134,10 @@ fn sales_events(
         let channel = Arc::clone(stream.membership.channel());
         let epoch = channel.epoch().to_owned();
         let Subscription { mut receiver, .. } = subscription;
+        if not_resumable {
+            yield Ok(resync_event(ResyncReason::NotResumable));
+            stream.open.sent(event::RESYNC, None);
+        }
         for frame in &missed {
             if let Some((event, name)) = change_event(&epoch, frame) {
                 yield Ok(event);

@@ -11,12 +11,13 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::future::{BoxFuture, Shared};
 use futures::{FutureExt, Stream};
+use service_runtime::params::Path;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
@@ -147,11 +148,13 @@ pub(crate) async fn stream_seats(
     let membership = live.seats.join(&session);
     let channel = Arc::clone(membership.channel());
 
-    let resumed = last_event_id(&headers)
+    let last = last_event_id(&headers);
+    let resumed = last
         .filter(|last| last.epoch == channel.epoch())
         .and_then(|last| channel.resume(last.seq));
     let start = match resumed {
         Some((missed, subscription)) => Start {
+            resync: None,
             snapshot: None,
             missed,
             subscription,
@@ -161,6 +164,8 @@ pub(crate) async fn stream_seats(
             let snapshot =
                 snapshot_after(&channel, &live.snapshots, &session, subscription.after).await?;
             Start {
+                // A client that asked to resume must be told its state is being replaced.
+                resync: last.map(|_| ResyncReason::NotResumable),
                 snapshot: Some(snapshot),
                 missed: Vec::new(),
                 subscription,
@@ -198,6 +203,8 @@ pub(crate) fn sse_response(
 }
 
 struct Start {
+    /// Sent before the snapshot when the client's position could not be resumed.
+    resync: Option<ResyncReason>,
     snapshot: Option<PositionedSnapshot>,
     missed: Vec<Arc<Frame>>,
     subscription: Subscription,
@@ -261,6 +268,10 @@ fn seat_events(
         let Subscription { mut receiver, after } = start.subscription;
         // Changes up to here are in what the client has already been sent.
         let mut current_at = after;
+        if let Some(reason) = start.resync {
+            yield Ok(resync_event(reason));
+            stream.open.sent(event::RESYNC, None);
+        }
         if let Some(snapshot) = &start.snapshot {
             current_at = snapshot.at;
             yield Ok(snapshot_event(&epoch, snapshot));

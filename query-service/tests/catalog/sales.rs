@@ -86,11 +86,12 @@ async fn organisers_and_staff_of_the_organisation_and_admins_see_sales() {
         .await;
     assert_eq!(revalidated.status, 304);
 
-    for email in [users::STAFF, users::ADMIN] {
-        let reply = get_sales(&app, &show.event_id, Some(&token(&app, email).await)).await;
-        assert_eq!(reply.status, 200, "{email}: {}", reply.body);
-        assert_eq!(reply.body["totals"]["sold"], 7, "{email}");
-    }
+    let admin = get_sales(&app, &show.event_id, Some(&token(&app, users::ADMIN).await)).await;
+    assert_eq!(admin.status, 200, "{}", admin.body);
+    assert_eq!(admin.body["totals"]["sold"], 7);
+    // Staff of the organisation check tickets in; revenue is not theirs to read.
+    let staff = get_sales(&app, &show.event_id, Some(&token(&app, users::STAFF).await)).await;
+    assert_eq!(staff.status, 404, "{}", staff.body);
 
     // Another organisation's event is as good as absent, even for an organiser.
     let reply = get_sales(&app, &other.event_id, Some(&organiser)).await;

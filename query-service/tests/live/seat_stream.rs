@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use crate::support::{SseClient, World, metric, open_stream, stream};
+use test_support::wait_until;
+
+use crate::support::{DEADLINE, SseClient, World, metric, open_stream, stream};
 
 const LONG: Duration = Duration::from_secs(120);
 
@@ -181,7 +183,7 @@ async fn reconnecting_with_last_event_id_yields_exactly_the_missed_events() {
 }
 
 #[tokio::test]
-async fn an_id_older_than_the_buffer_or_unknown_gets_a_fresh_snapshot() {
+async fn an_id_older_than_the_buffer_or_unknown_gets_a_resync_and_a_fresh_snapshot() {
     let world = World::new().await;
     let session = world.seat_map(1, 8, "o").await;
     let replica = world.replica(&["--sse-replay-capacity", "2"]).await;
@@ -198,11 +200,12 @@ async fn an_id_older_than_the_buffer_or_unknown_gets_a_fresh_snapshot() {
 
     let epoch = first.id.clone().expect("id");
     let epoch = epoch.rsplit_once('-').expect("epoch-seq").0;
-    for last in [
-        first.id.clone().expect("id"),
-        format!("{epoch}-999"),
-        "0badc0de-1".to_owned(),
-        "garbage".to_owned(),
+    for (last, resync) in [
+        (first.id.clone().expect("id"), true),
+        (format!("{epoch}-999"), true),
+        ("0badc0de-1".to_owned(), true),
+        // Not an id this service ever sends: as if none was given.
+        ("garbage".to_owned(), false),
     ] {
         let mut client = open_stream(
             &replica,
@@ -211,6 +214,10 @@ async fn an_id_older_than_the_buffer_or_unknown_gets_a_fresh_snapshot() {
         )
         .await
         .expect("a stream");
+        if resync {
+            let notice = client.expect("resync").await;
+            assert_eq!(notice.json()["reason"], "not_resumable", "after {last}");
+        }
         let snapshot = client.expect("snapshot").await;
         let seats = &snapshot.json()["seats"];
         for index in 0..4 {
@@ -218,6 +225,83 @@ async fn an_id_older_than_the_buffer_or_unknown_gets_a_fresh_snapshot() {
         }
         assert_eq!(seats[session.seat(4)], "available");
     }
+
+    replica.stop().await.expect("stops");
+    world.finish().await;
+}
+
+#[tokio::test]
+async fn the_only_watcher_resumes_with_last_event_id_after_leaving() {
+    let world = World::new().await;
+    let session = world.seat_map(1, 6, "w").await;
+    let replica = world.replica(&[]).await;
+    let mut client = stream(&replica, &session.stream_path()).await;
+    client.expect("snapshot").await;
+    world
+        .hold(&session, &[session.seat(0)], LONG)
+        .await
+        .expect("held");
+    let seen = client.expect("held").await;
+    // The only watcher leaves; changes go on while nobody watches.
+    drop(client);
+    world
+        .hold(&session, &[session.seat(1)], LONG)
+        .await
+        .expect("held");
+    world.delete(&session, &[session.seat(0)]).await;
+
+    let last = seen.id.clone().expect("an id");
+    let mut resumed = open_stream(
+        &replica,
+        &session.stream_path(),
+        &[("last-event-id", &last)],
+    )
+    .await
+    .expect("resumed");
+    resumed.expect_seats("held", &[session.seat(1)]).await;
+    resumed.expect_seats("released", &[session.seat(0)]).await;
+
+    replica.stop().await.expect("stops");
+    world.finish().await;
+}
+
+#[tokio::test]
+async fn a_position_that_expired_with_its_channel_gets_a_resync_before_the_snapshot() {
+    let world = World::new().await;
+    let session = world.seat_map(1, 6, "x").await;
+    let replica = world
+        .replica(&["--sse-replay-linger-secs", "0", "--sse-heartbeat-secs", "1"])
+        .await;
+    let mut client = stream(&replica, &session.stream_path()).await;
+    client.expect("snapshot").await;
+    world
+        .hold(&session, &[session.seat(0)], LONG)
+        .await
+        .expect("held");
+    let seen = client.expect("held").await;
+    drop(client);
+    world
+        .hold(&session, &[session.seat(1)], LONG)
+        .await
+        .expect("held");
+    // The server notices the closed connection when it next writes to it.
+    wait_until("the replica closes the stream", DEADLINE, || async {
+        (metric(&replica, "sse_open_streams").await == 0.0).then_some(())
+    })
+    .await;
+
+    let last = seen.id.clone().expect("an id");
+    let mut again = open_stream(
+        &replica,
+        &session.stream_path(),
+        &[("last-event-id", &last)],
+    )
+    .await
+    .expect("a stream");
+    let notice = again.expect("resync").await;
+    assert_eq!(notice.json()["reason"], "not_resumable");
+    let snapshot = again.expect("snapshot").await;
+    assert_eq!(snapshot.json()["seats"][session.seat(1)], "held");
 
     replica.stop().await.expect("stops");
     world.finish().await;

@@ -153,9 +153,21 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
+    call_as_guest(service, method, path, body, "").await
+}
+
+/// A call that presents a guest order's access token.
+async fn call_as_guest(
+    service: &RunningService,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+    order_access_token: &str,
+) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .request(method, service.url(path))
-        .header("idempotency-key", Uuid::new_v4().to_string());
+        .header("idempotency-key", Uuid::new_v4().to_string())
+        .header("order-access-token", order_access_token);
     if let Some(body) = body {
         request = request.json(&body);
     }
@@ -256,11 +268,12 @@ async fn holds_and_sales_made_through_order_service_reach_both_replicas() {
     .await;
     assert_eq!(status, 201, "{order}");
     let order_id = order["order_id"].as_str().expect("an order id");
-    let (status, paid) = call(
+    let (status, paid) = call_as_guest(
         &orders,
         reqwest::Method::POST,
         &format!("/api/sales/orders/{order_id}/pay"),
         Some(json!({"payment_method": "4242 4242 4242 4242"})),
+        order["access_token"].as_str().unwrap_or_default(),
     )
     .await;
     assert_eq!(status, 200, "{paid}");
