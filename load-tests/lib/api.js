@@ -14,22 +14,26 @@ export const APPROVED_CARD = '4242 4242 4242 4242';
 // Status codes counted one by one; anything else lands in `other`. 0 is a network error
 // (refused, reset, timed out on the client side).
 const STATUSES = [0, 200, 201, 204, 304, 400, 401, 403, 404, 408, 409, 410, 413, 422, 429, 500, 502, 503, 504];
-const ENDPOINTS = ['static', 'hold', 'order', 'pay', 'release', 'trending', 'search', 'event', 'sessions',
-  'seatmap', 'seatmap_large', 'seatmap_revalidate', 'seatmap_large_revalidate', 'catalogue_probe'];
+const ENDPOINTS = ['static', 'hold', 'order', 'pay'];
 
 // Created in the init context, as k6 requires; a metric without samples stays out of the summary.
 const latency = {};
 const statusCount = {};
 const firstStart = {};
 const lastEnd = {};
-for (const endpoint of ENDPOINTS) {
-  latency[endpoint] = new Trend(`lat_${endpoint}`, true);
-  firstStart[endpoint] = new Gauge(`t0_${endpoint}`);
-  lastEnd[endpoint] = new Gauge(`t1_${endpoint}`);
-  statusCount[endpoint] = {};
-  for (const status of STATUSES) statusCount[endpoint][status] = new Counter(`st_${endpoint}_${status}`);
-  statusCount[endpoint].other = new Counter(`st_${endpoint}_other`);
+// More endpoint names (e.g. one per arrival-rate step); call it from a scenario's init context.
+export function registerEndpoints(names) {
+  for (const endpoint of names) {
+    if (latency[endpoint]) continue;
+    latency[endpoint] = new Trend(`lat_${endpoint}`, true);
+    firstStart[endpoint] = new Gauge(`t0_${endpoint}`);
+    lastEnd[endpoint] = new Gauge(`t1_${endpoint}`);
+    statusCount[endpoint] = {};
+    for (const status of STATUSES) statusCount[endpoint][status] = new Counter(`st_${endpoint}_${status}`);
+    statusCount[endpoint].other = new Counter(`st_${endpoint}_other`);
+  }
 }
+registerEndpoints(ENDPOINTS);
 
 // A request whose latency, status and time window are recorded under `endpoint`; the window
 // (first start, last end: gauges keep min and max) gives the endpoint's own rate.
@@ -92,7 +96,7 @@ export class Manage {
         venue_id: venue, mode: 'physical', starts_at: `2030-06-${day}T19:30:00Z`, ends_at: `2030-06-${day}T22:30:00Z`,
         sales_start_at: '2026-01-01T09:00:00Z', sales_end_at: `2030-06-${day}T19:00:00Z`,
       }).session_id;
-      if (index > 0) this.call('PUT', `/api/manage/sessions/${session}/layout`, gridLayout(size[0], size[1], tier));
+      if (size[0] !== rows || size[1] !== columns) this.call('PUT', `/api/manage/sessions/${session}/layout`, gridLayout(size[0], size[1], tier));
       return { session_id: session, seats: seatIds(size[0], size[1]).length, rows: size[0], columns: size[1] };
     });
     this.call('POST', `/api/manage/events/${event}/publish`, {});

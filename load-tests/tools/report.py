@@ -116,6 +116,10 @@ class Targets:
         self.rows.append({"target": label, "measured": shown, "wanted": target,
                           "ok": None if measured is None else bool(ok), "judged": self.judged})
 
+    def info(self, label, measured, fmt):
+        """A same-run figure shown for comparison, with no target of its own."""
+        self.rows.append({"target": label, "measured": fmt.format(measured), "wanted": "(for comparison)", "ok": None, "judged": False})
+
     def ratio(self, label, value, base, wanted, higher_is_better=True):
         if value is None or not base:
             self.add(label, None, wanted, False)
@@ -138,8 +142,10 @@ def judge(scenario, main, base_eps, extra, targets):
             targets.ratio("hold p95 / static p95, same VUs", hold.get("p95"), static.get("p95"), "≤ 2 ×", higher_is_better=False)
     elif scenario == "holds":
         steps = extra.get("steps") or []
-        best = max((step["ok_rate"] for step in steps), default=None)
-        targets.add("holds/s at the knee (best step)", best, "≥ 2086", (best or 0) >= 2086)
+        best = max((step["ok_rate"] for step in steps if step["name"].startswith("hold1")), default=None)
+        best4 = max((step["ok_rate"] for step in steps if step["name"].startswith("hold4")), default=None)
+        targets.add("1-seat holds/s at the knee (best step)", best, "≥ 2086", (best or 0) >= 2086)
+        targets.add("4-seat holds/s at the knee (best step)", best4, "≥ 2086", (best4 or 0) >= 2086)
         if static:
             targets.ratio("holds/s at the knee / static req/s (50 VUs)", best, static.get("rate"), "≥ 0.5 ×")
         closed = eps.get("hold_50vus", {})
@@ -147,7 +153,7 @@ def judge(scenario, main, base_eps, extra, targets):
         first = counter(main, "first_second_5xx") or 0
         targets.add("5xx in the first second of the sale", first, "0", first == 0)
         if extra.get("redis_set_rate") and best:
-            targets.ratio("holds/s at the knee / redis-benchmark SET NX PX/s", best, extra["redis_set_rate"], "≥ 0.1 ×")
+            targets.info("1-seat holds/s at the knee / redis-benchmark SET NX PX/s", best / extra["redis_set_rate"], "{:.3f}×")
     elif scenario == "purchase":
         confirmed = counter(main, "purchase_confirmed") or 0
         window = (eps.get("pay") or {}).get("window_s")
@@ -231,7 +237,7 @@ def main():
     header = f"{'endpoint':<28}{'requests':>9}{'req/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}  statuses"
     print(header)
     print("-" * len(header))
-    rows = list(eps.items()) + [(f"baseline: {name}", value) for name, value in base_eps.items()]
+    rows = sorted(eps.items()) + [(f"baseline: {name}", value) for name, value in base_eps.items()]
     for name, e in rows:
         rate = "-" if e["rate"] is None else f"{e['rate']:.1f}"
         statuses = " ".join(f"{code}×{n}" for code, n in sorted(e["statuses"].items()))
@@ -262,7 +268,7 @@ def main():
     if targets.rows:
         print(f"\ntargets{' (not judged in smoke mode)' if smoke else ''}:")
         for row in targets.rows:
-            verdict = "n/a " if row["ok"] is None else ("pass" if row["ok"] else ("MISS" if row["judged"] else "miss"))
+            verdict = ("info" if row["wanted"] == "(for comparison)" else "n/a ") if row["ok"] is None else ("pass" if row["ok"] else ("MISS" if row["judged"] else "miss"))
             print(f"  {verdict}  {row['target']:<52} {row['measured']:>10}   wanted {row['wanted']}")
     if scenario in TICKETLY:
         print(f"  Ticketly (5-node k3s + RDS): {TICKETLY[scenario]}")

@@ -216,6 +216,12 @@ def main():
     for event in events_of(summary.get("setup_data") or {}):
         status, _ = http("POST", f"/api/manage/events/{event['event_id']}/cancel", {}, token)
         checks.expect(f"cleanup: event '{event['name']}' cancelled", status == 200, f"answered {status}")
+    # Holds left behind expire with their TTL; until then they would slow every other session's
+    # seat map (its snapshot scans the keyspace), so the run's own seat keys go now.
+    for event in events_of(summary.get("setup_data") or {}):
+        for session in event.get("sessions", []):
+            subprocess.run(f"redis-cli -p {REDIS_PORT} --scan --pattern '{PREFIX}seat:{session['session_id']}:*' "
+                           f"| xargs -r -n 500 redis-cli -p {REDIS_PORT} UNLINK >/dev/null", shell=True, check=False, timeout=300)
     (out / "verify.json").write_text(json.dumps({"ok": checks.ok, "checks": checks.items}, indent=2))
 
 
