@@ -41,7 +41,8 @@ def endpoints(summary):
         statuses = {}
         prefix = f"st_{endpoint}_"
         for other, counted in metrics.items():
-            if other.startswith(prefix) and counted.get("count"):
+            code = other[len(prefix):]
+            if other.startswith(prefix) and (code.isdigit() or code == "other") and counted.get("count"):
                 statuses[other[len(prefix):]] = int(counted["count"])
         found[endpoint] = {
             "requests": int(values["count"]),
@@ -253,7 +254,9 @@ def main():
         live = extra["live"]
         print(f"\nlive: {live.get('watchers')} watchers ({live.get('route')}), {live.get('probes')} probe holds: "
               f"hold → watcher p50 {fmt_ms(live.get('p50_ms'))} ms, p99 {fmt_ms(live.get('p99_ms'))} ms, "
-              f"max {fmt_ms(live.get('max_ms'))} ms; {live.get('complete')} of {live.get('watchers')} saw every probe")
+              f"max {fmt_ms(live.get('max_ms'))} ms; last watcher per probe p50 {fmt_ms(live.get('last_watcher_p50_ms'))} ms, "
+              f"max {fmt_ms(live.get('last_watcher_max_ms'))} ms; {live.get('open')} streams opened in {live.get('open_seconds', 0):.1f}s, "
+              f"{live.get('complete')} of {live.get('watchers')} saw every probe; failures {live.get('failures')}")
     if extra["idle"]:
         idle = extra["idle"]
         print(f"\nidle: stack {idle['stack_pct_of_machine']:.1f}% of the machine over {idle['seconds']:.0f}s; "
