@@ -108,7 +108,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
             layouts::get_session_layout
         ))
         .layer(DefaultBodyLimit::max(MAX_LAYOUT_BYTES));
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(
             organisations::create_organisation,
             organisations::list_organisations
@@ -143,6 +143,8 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .merge(layouts_api)
         .split_for_parts();
+    // Applied to the finished document: the routes add their paths after `ApiDoc`.
+    utoipa::Modify::modify(&service_runtime::openapi::CommonResponses, &mut openapi);
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .route("/openapi.json", get(move || async move { Json(openapi) }))

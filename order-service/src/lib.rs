@@ -213,10 +213,13 @@ fn payment_provider(args: &config::PaymentArgs) -> Result<Arc<dyn PaymentProvide
 )]
 struct ApiDoc;
 
+/// Paths of the check-in API, documented apart from the sales API.
+const CHECK_IN_PREFIX: &str = "/api/check-in/";
+
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
     use routes::{check_in, holds, orders, payments, tickets};
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(holds::hold_seats))
         .routes(routes!(holds::release_hold))
         .routes(routes!(holds::extend_hold))
@@ -231,9 +234,32 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .routes(routes!(check_in::scan_batch))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .split_for_parts();
+    // Applied to the finished document: the routes add their paths after `ApiDoc`.
+    utoipa::Modify::modify(&service_runtime::openapi::CommonResponses, &mut openapi);
+    // One document per public prefix: /api/sales (served as /openapi.json) and /api/check-in.
+    let mut check_in_doc = openapi.clone();
+    openapi
+        .paths
+        .paths
+        .retain(|path, _| !path.starts_with(CHECK_IN_PREFIX));
+    check_in_doc
+        .paths
+        .paths
+        .retain(|path, _| path.starts_with(CHECK_IN_PREFIX));
+    check_in_doc.info.title = "Boxoffice check-in".to_owned();
+    check_in_doc.info.description = Some(
+        "Ticket scanning for staff under /api/check-in: one scan, or offline batches with \
+         client scan ids (idempotent). Tickets verify offline with the key at \
+         /api/sales/ticket-signing-key."
+            .to_owned(),
+    );
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .route("/openapi.json", get(move || async move { Json(openapi) }))
+        .route(
+            "/openapi/check-in.json",
+            get(move || async move { Json(check_in_doc) }),
+        )
         .merge(api)
         .fallback(unknown_route)
         .method_not_allowed_fallback(service_runtime::routing::method_not_allowed)

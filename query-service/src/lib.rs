@@ -135,10 +135,12 @@ struct ApiDoc;
 
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(catalog::routes())
         .merge(live::routes())
         .split_for_parts();
+    // Applied to the finished document: the routes add their paths after `ApiDoc`.
+    utoipa::Modify::modify(&service_runtime::openapi::CommonResponses, &mut openapi);
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .route("/openapi.json", get(move || async move { Json(openapi) }))

@@ -1,6 +1,7 @@
 //! The operational endpoints every service exposes: `/health`, `/ready`, `/metrics`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -20,7 +21,14 @@ const PROBE_DEADLINE: Duration = Duration::from_secs(2);
 /// The set of engines a service needs in order to do useful work.
 #[derive(Clone, Default)]
 pub struct Readiness {
-    probes: Vec<Arc<dyn Probe>>,
+    probes: Vec<Arc<WatchedProbe>>,
+}
+
+/// A probe and whether it failed last time, so a state change is logged once rather than on
+/// every poll of `/ready`.
+struct WatchedProbe {
+    probe: Box<dyn Probe>,
+    failing: AtomicBool,
 }
 
 /// One engine's state as reported by `/ready`.
@@ -45,21 +53,30 @@ impl Readiness {
     }
 
     pub fn with(mut self, probe: impl Probe + 'static) -> Self {
-        self.probes.push(Arc::new(probe));
+        self.probes.push(Arc::new(WatchedProbe {
+            probe: Box::new(probe),
+            failing: AtomicBool::new(false),
+        }));
         self
     }
 
     /// Probes every engine concurrently, each bounded by its own deadline.
     pub async fn report(&self) -> ReadinessReport {
-        let checks = futures::future::join_all(self.probes.iter().map(|probe| async move {
+        let checks = futures::future::join_all(self.probes.iter().map(|watched| async move {
+            let probe = &watched.probe;
             let outcome = tokio::time::timeout(PROBE_DEADLINE, probe.check()).await;
             let error = match outcome {
                 Ok(Ok(())) => None,
                 Ok(Err(error)) => Some(error.0),
                 Err(_) => Some(format!("no answer within {PROBE_DEADLINE:?}")),
             };
-            if let Some(error) = &error {
-                tracing::warn!(engine = probe.name(), %error, "readiness probe failed");
+            let was_failing = watched.failing.swap(error.is_some(), Ordering::Relaxed);
+            match (&error, was_failing) {
+                (Some(error), false) => {
+                    tracing::warn!(engine = probe.name(), %error, "readiness probe failed");
+                }
+                (None, true) => tracing::info!(engine = probe.name(), "readiness probe recovered"),
+                _ => {}
             }
             CheckReport {
                 name: probe.name().to_owned(),
