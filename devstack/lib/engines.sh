@@ -132,14 +132,23 @@ healthy_smtp() { exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT" && read -r -t 2 banner 
 url_smtp() { echo "$SMTP_URL (mail lands in $DATA/mail)"; }
 
 # --- Reverse proxy: one origin for every service.
-start_proxy() {
+render_proxy_config() {
   mkdir -p "$STATE/proxy" "$DATA/proxy"
   sed -e "s|@STATE@|$STATE|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
     -e "s|@COMMAND_PORT@|$COMMAND_PORT|g" -e "s|@QUERY_PORT@|$QUERY_PORT|g" -e "s|@ORDER_PORT@|$ORDER_PORT|g" \
     "$DEVSTACK/proxy/nginx.conf.template" >"$STATE/proxy/nginx.conf"
   nginx -t -q -c "$STATE/proxy/nginx.conf" -p "$STATE/proxy" >>"$LOGS/proxy.log" 2>&1 \
     || fail "the rendered nginx config is invalid; see $LOGS/proxy.log"
+}
+start_proxy() {
+  render_proxy_config
   spawn proxy nginx -c "$STATE/proxy/nginx.conf" -p "$STATE/proxy" -g 'daemon off;'
+}
+# reload_proxy: picks up template changes without dropping open connections.
+reload_proxy() {
+  render_proxy_config
+  nginx -s reload -c "$STATE/proxy/nginx.conf" -p "$STATE/proxy" >>"$LOGS/proxy.log" 2>&1 \
+    || fail "nginx did not reload; see $LOGS/proxy.log"
 }
 healthy_proxy() { http_ok "http://127.0.0.1:$PROXY_PORT/healthz"; }
 url_proxy() { echo "http://127.0.0.1:$PROXY_PORT/"; }
