@@ -1,0 +1,56 @@
+import { AppFrame, RequireRole, SignInCallback } from '@boxoffice/auth';
+import { EmptyState, type NavItem } from '@boxoffice/ui';
+import { useCallback } from 'react';
+import { Link, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { HomePage } from './home.tsx';
+import { OrganisationProvider, OrganisationSwitcher } from './organisation.tsx';
+
+const renderLink = (item: NavItem) => (
+  <Link to={item.href.replace(/^\/manage/, '') || '/'} aria-current={item.current ? 'page' : undefined}>
+    {item.label}
+  </Link>
+);
+
+export function App() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  // The sign-in state holds the full path; the router works below /manage.
+  const goBack = useCallback(
+    (path: string) => navigate(path.replace(/^\/manage/, '') || '/', { replace: true }),
+    [navigate],
+  );
+  return (
+    <OrganisationProvider>
+      <AppFrame
+        app="organiser"
+        appName="Manage"
+        nav={[{ href: '/manage/', label: 'Organisations', current: location.pathname === '/' }]}
+        renderLink={renderLink}
+        accountExtras={<OrganisationSwitcher />}
+      >
+        <Routes>
+          <Route path="/callback" element={<SignInCallback navigate={goBack} />} />
+          <Route
+            path="/"
+            element={
+              <RequireRole anyOf={['organiser', 'admin']}>
+                <HomePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="*"
+            element={
+              <EmptyState
+                title="This page does not exist"
+                action={<Link to="/">Back to your organisations</Link>}
+              >
+                <p>The link may be old, or the address mistyped.</p>
+              </EmptyState>
+            }
+          />
+        </Routes>
+      </AppFrame>
+    </OrganisationProvider>
+  );
+}

@@ -1,0 +1,1219 @@
+// Generated from order-service's /api/sales/openapi.json by packages/api/scripts/generate.mjs; do not edit.
+// Regenerate with `npm run api:generate` (the stack must be running).
+
+export type paths = {
+    "/api/sales/holds/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["release_hold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/holds/{token}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["extend_hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/me/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["my_tickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["cancel_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/orders/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["pay_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/payments/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["stripe_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/sessions/{id}/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["hold_seats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/ticket-signing-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ticket_signing_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+    schemas: {
+        Admission: {
+            /** Format: date-time */
+            checked_in_at: string;
+            gate: string;
+            /** @description Always `admitted`. */
+            outcome: string;
+            ticket: components["schemas"]["ScannedTicket"];
+        };
+        BatchResults: {
+            /** @description One result per scan, in the order sent. */
+            results: components["schemas"]["ScanResult"][];
+        };
+        BuyerDetails: {
+            email: string;
+            /** @description Printed on the tickets. */
+            name: string;
+        };
+        CreateOrder: {
+            buyer: components["schemas"]["BuyerDetails"];
+            /** @description Case-insensitive. */
+            discount_code?: string | null;
+            hold_token: string;
+        };
+        Error: {
+            error: {
+                code: string;
+                /** @description JSON pointer into the body, or a parameter name */
+                field?: string;
+                message: string;
+            };
+        };
+        HeldSeat: {
+            block_id: string;
+            label: string;
+            seat_id: string;
+            /** Format: uuid */
+            tier_id: string;
+        };
+        HeldStanding: {
+            block_id: string;
+            /** Format: int32 */
+            quantity: number;
+            /** Format: uuid */
+            tier_id: string;
+        };
+        /** @description A live hold. */
+        Hold: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Whether the one extension has been used. */
+            extended: boolean;
+            /** @description The hold's secret: order, extend or release with it. */
+            hold_token: string;
+            seats: components["schemas"]["HeldSeat"][];
+            /** Format: uuid */
+            session_id: string;
+            standing: components["schemas"]["HeldStanding"][];
+        };
+        HoldSeats: {
+            /**
+             * @description Required without a bearer token: an id the guest's browser made up and keeps for the
+             *     visit (8-64 characters of A-Z, a-z, 0-9, `-`, `_`). Ignored when signed in.
+             */
+            buyer_id?: string | null;
+            /**
+             * Format: int32
+             * @description Best available: how many places.
+             */
+            quantity?: number | null;
+            /** @description Seats to hold by id: all of them or none. */
+            seats?: string[] | null;
+            /** @description Standing places to hold, per standing area. */
+            standing?: components["schemas"]["StandingRequest"][] | null;
+            /**
+             * Format: uuid
+             * @description Best available: the tier to pick from (with `quantity`, instead of `seats`/`standing`).
+             *     Seats go adjacent in one row where any row has room, without stranding single seats.
+             */
+            tier_id?: string | null;
+        };
+        MyTickets: {
+            tickets: components["schemas"]["Ticket"][];
+        };
+        OfflineScan: {
+            gate: string;
+            qr: string;
+            /**
+             * @description The device's own id for this scan (e.g. a UUID); a scan sent again with the same id
+             *     gets the same result and admits no one.
+             */
+            scan_id: string;
+            /**
+             * Format: date-time
+             * @description When the device scanned the code. Up to two minutes ahead of the server's clock counts
+             *     as now; later, or more than 14 days ago, the scan is refused (`invalid_scan_time`).
+             */
+            scanned_at: string;
+        };
+        Order: {
+            /**
+             * @description A guest order's own secret: send it in the `Order-Access-Token` header to read, pay or
+             *     cancel the order. Absent for orders of signed-in buyers.
+             */
+            access_token?: string | null;
+            buyer: components["schemas"]["BuyerDetails"];
+            /**
+             * @description Stripe: the PaymentIntent's client secret, when the browser must finish a customer
+             *     action (3-D Secure).
+             */
+            client_secret?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            discount_code?: string | null;
+            /** Format: int64 */
+            discount_minor: number;
+            /** Format: uuid */
+            event_id: string;
+            /**
+             * Format: date-time
+             * @description A pending order must be paid before this.
+             */
+            expires_at: string;
+            items: components["schemas"]["OrderItem"][];
+            /** Format: uuid */
+            order_id: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+            payments: components["schemas"]["Payment"][];
+            /** Format: uuid */
+            session_id: string;
+            /**
+             * @description `pending` → `paid` → `ticketed`; `pending` → `expired` | `cancelled`; `paid` →
+             *     `refunded`. A payment that arrives after expiry completes an `expired` order when its
+             *     places are still free, and refunds it otherwise.
+             */
+            status: string;
+            /** Format: int64 */
+            subtotal_minor: number;
+            /** Format: date-time */
+            ticketed_at?: string | null;
+            tickets: components["schemas"]["Ticket"][];
+            /** Format: int64 */
+            total_minor: number;
+        };
+        OrderItem: {
+            block_id: string;
+            /** Format: int64 */
+            discount_minor: number;
+            label?: string | null;
+            /** Format: int64 */
+            price_minor: number;
+            /** @description Null for a standing place. */
+            seat_id?: string | null;
+            /** Format: uuid */
+            tier_id: string;
+            /** Format: int64 */
+            unit_price_minor: number;
+        };
+        Payment: {
+            /** Format: int64 */
+            amount_minor: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            failure_code?: string | null;
+            /** Format: uuid */
+            payment_id: string;
+            provider: string;
+            /** @description `processing`, `succeeded`, `failed`, `refund_pending` or `refunded`. */
+            status: string;
+        };
+        PayOrder: {
+            /**
+             * @description Sandbox: a test card number — `4242 4242 4242 4242` approves, `4000 0000 0000 0002`
+             *     declines, `4000 0000 0000 9995` declines for insufficient funds, `4000 0000 0000 3220`
+             *     settles after a delay (the order stays `pending` with a `processing` payment until
+             *     then). Stripe: a PaymentMethod id (`pm_…`).
+             */
+            payment_method: string;
+        };
+        Scan: {
+            /** @description Where the scan happened, e.g. `north-1`. */
+            gate: string;
+            /** @description The text of the ticket's QR code. */
+            qr: string;
+        };
+        ScanBatch: {
+            /** @description Up to 500 scans, in any order. */
+            scans: components["schemas"]["OfflineScan"][];
+        };
+        ScannedTicket: {
+            block_id: string;
+            /** Format: uuid */
+            event_id: string;
+            holder_name: string;
+            /** @description Null for a standing place. */
+            seat_id?: string | null;
+            seat_label?: string | null;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: uuid */
+            ticket_id: string;
+            /** Format: uuid */
+            tier_id: string;
+            tier_name?: string | null;
+        };
+        ScanResult: {
+            /** Format: date-time */
+            admitted_at?: string | null;
+            admitted_gate?: string | null;
+            message?: string | null;
+            /**
+             * @description `admitted`; `already_admitted` (the ticket's first admission stands: see `admitted_at`
+             *     and `admitted_gate`); `not_valid` (refunded or void); `invalid_code`;
+             *     `invalid_scan_time` (`scanned_at` in the future or too long ago); `unknown_ticket`;
+             *     `forbidden`.
+             */
+            outcome: string;
+            scan_id: string;
+            ticket?: null | components["schemas"]["ScannedTicket"];
+        };
+        /** @description The key that verifies ticket codes, for check-in devices that scan offline. */
+        SigningKey: {
+            /** @description Always `Ed25519`. */
+            algorithm: string;
+            /** @description How a code is laid out and what is signed. */
+            format: string;
+            /** @description The same key as a JWK (RFC 8037). */
+            jwk: Record<string, never>;
+            /** @description A fingerprint of the key (hex of the first 8 bytes of its SHA-256). */
+            key_id: string;
+            /** @description The 32-byte public key, base64url without padding. */
+            public_key: string;
+        };
+        StandingRequest: {
+            block_id: string;
+            /** Format: int32 */
+            quantity: number;
+        };
+        Ticket: {
+            block_id: string;
+            /** Format: date-time */
+            checked_in_at?: string | null;
+            checked_in_gate?: string | null;
+            currency: string;
+            /** Format: uuid */
+            event_id: string;
+            holder_name: string;
+            /** Format: date-time */
+            issued_at: string;
+            /** Format: uuid */
+            order_id: string;
+            /** Format: int64 */
+            price_minor: number;
+            /** @description What the ticket's QR code encodes (valid tickets only); see `/api/sales/ticket-signing-key`. */
+            qr?: string | null;
+            /** @description Null for a standing place. */
+            seat_id?: string | null;
+            seat_label?: string | null;
+            /** Format: uuid */
+            session_id: string;
+            /** @description `valid`, `refunded` or `void`. */
+            status: string;
+            /** Format: uuid */
+            ticket_id: string;
+            /** Format: uuid */
+            tier_id: string;
+        };
+        WebhookReceipt: {
+            /** @description What the event did: `settled`, `failed`, or `ignored`. */
+            action: string;
+            received: boolean;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+};
+export type $defs = Record<string, never>;
+export interface operations {
+    release_hold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the hold token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description released; a pending order placed from the hold is cancelled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such live hold */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the hold's order is paid */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    extend_hold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the hold token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description extended by the configured extension, once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hold"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such live hold */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description already extended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    my_tickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyTickets"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_order: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required; the same key with the same body returns the same order (200), with another body 422 */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrder"];
+            };
+        };
+        responses: {
+            /** @description a repeat of an earlier request with this key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description placed, pending payment */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the hold was taken by another signed-in user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a place was sold meanwhile (`unavailable`), the discount is used up, or the hold already has an order */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the hold has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid buyer details or discount code, or the key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a guest order's `access_token` */
+                "Order-Access-Token"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description neither a bearer token nor an order access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such order, or not yours: a guest order needs its access token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancel_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a guest order's `access_token` */
+                "Order-Access-Token"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cancelled; its places and discount use are released */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such order, or not yours: a guest order needs its access token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the order is no longer pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pay_order: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a guest order's `access_token` */
+                "Order-Access-Token"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayOrder"];
+            };
+        };
+        responses: {
+            /** @description paid and ticketed, or still processing (see the payment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description declined; the order stays pending and can be paid with another method */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a payment is already processing, or the places were sold while the payment was processed (it is refunded) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the order has expired or was cancelled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a value in the body cannot be used (`field` is its JSON pointer) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the payment provider could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    stripe_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description a Stripe event, signed in the Stripe-Signature header */
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            /** @description missing, malformed, stale or wrong signature */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a value in the body cannot be used (`field` is its JSON pointer) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hold_seats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldSeats"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hold"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description places held or sold (`unavailable` lists them), or the session is not on sale */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown seat or area, or an invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the buyer would hold more than the per-buyer cap */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ticket_signing_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKey"];
+                };
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
