@@ -162,9 +162,15 @@ def judge(scenario, main, base_eps, extra, targets):
         targets.add("confirmed purchases/s", rate, "≥ 1000", (rate or 0) >= 1000, "{:.1f}")
         probe = counter(main, "commit_to_read_model", "p(99)")
         targets.add("commit → read model p99 under purchase load (ms)", probe, "< 150", (probe or 1e9) < 150)
+        # The issue's own yardstick here is PostgreSQL's ≈3k reserve+order transactions/s
+        # (shared/LOCAL-STACK.md); the same-run static figures are shown beside it.
+        if rate is not None:
+            targets.info("confirmed purchases/s / PostgreSQL's ≈3,000 reserve+order tx/s", rate / 3000, "{:.3f}×")
+        if rate is not None and static.get("rate"):
+            targets.info("confirmed purchases/s / static req/s, same VUs", rate / static["rate"], "{:.4f}×")
         for step in ("hold", "order", "pay"):
-            if eps.get(step) and static:
-                targets.ratio(f"{step} p95 / static p95, same VUs", eps[step]["p95"], static.get("p95"), "≤ 10 ×", higher_is_better=False)
+            if eps.get(step) and static.get("p95"):
+                targets.info(f"{step} p95 / static p95, same VUs", eps[step]["p95"] / static["p95"], "{:.1f}×")
     elif scenario == "browse":
         for endpoint, wanted in (("event", 0.7), ("seatmap_600", 0.7), ("search", 0.3), ("seatmap_600_revalidate", 0.7)):
             e = eps.get(endpoint, {})
@@ -200,9 +206,10 @@ def judge(scenario, main, base_eps, extra, targets):
         errors = sum(n for e in eps.values() for code, n in e["statuses"].items() if code in ("0", "other") or code.startswith("5"))
         share = errors / total if total else None
         targets.add("5xx or network errors during the spike (share)", share, "< 0.01", (share if share is not None else 1) < 0.01, "{:.4f}")
-        journey = eps.get("event", {})
-        if static:
-            targets.ratio("event p95 / static p95 in the same spike", journey.get("p95"), static.get("p95"), "≤ 5 ×", higher_is_better=False)
+        for endpoint in ("event", "seatmap_600_revalidate", "hold"):
+            e = eps.get(endpoint) or {}
+            if e.get("p95") and static.get("p95"):
+                targets.info(f"{endpoint} p95 / static p95 in the same spike", e["p95"] / static["p95"], "{:.1f}×")
     elif scenario == "breakpoint":
         held, broke = None, None
         for step in extra.get("steps") or []:
