@@ -7,6 +7,7 @@ APT_PACKAGES=(
   "nginx-light:/usr/sbin/nginx"
   "openjdk-17-jdk-headless:/usr/bin/javac"
   "curl:/usr/bin/curl"
+  "chromium:/usr/bin/chromium"
 )
 
 install_apt_packages() {
