@@ -359,25 +359,77 @@ def manifests(rendered_dir):
             check_realm(docs, label)
 
 
+def unquote(value):
+    """python-hcl2 keeps the quotes of block labels and string values."""
+    return value[1:-1] if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"' else value
+
+
 def terraform(tf_dir):
+    """Parses every file, then checks what `terraform validate` would check without providers:
+    variables are documented, every var./local./module. reference resolves, and every module
+    call passes exactly the variables its module declares (all required ones included)."""
     import hcl2
 
     files = sorted(glob.glob(os.path.join(tf_dir, "**", "*.tf"), recursive=True))
     check(bool(files), f"terraform: {len(files)} .tf files found")
+    dirs = {}
     for path in files:
         rel = os.path.relpath(path, ROOT)
         try:
             with open(path, encoding="utf-8") as f:
-                tree = hcl2.load(f)
+                text = f.read()
+            tree = hcl2.loads(text)
         except Exception as e:  # noqa: BLE001 - the parser raises several unrelated types
             fail(f"{rel}: does not parse: {str(e).splitlines()[0][:200]}")
             continue
+        d = dirs.setdefault(os.path.dirname(path), {"vars": {}, "outputs": set(), "locals": set(),
+                                                    "modules": {}, "text": ""})
+        d["text"] += text
         undocumented = []
         for block in tree.get("variable", []):
             for name, body in block.items():
+                name = unquote(name)
+                d["vars"][name] = body
                 if not body.get("description"):
                     undocumented.append(name)
-        check(not undocumented, f"{rel}: parses{'; variables without description: ' + ', '.join(undocumented) if undocumented else ''}")
+        for block in tree.get("output", []):
+            for name, body in block.items():
+                name = unquote(name)
+                d["outputs"].add(name)
+                if not body.get("description"):
+                    undocumented.append(f"output {name}")
+        for block in tree.get("locals", []):
+            d["locals"] |= {unquote(k) for k in block}
+        for block in tree.get("module", []):
+            d["modules"].update({unquote(k): v for k, v in block.items()})
+        check(not undocumented, f"{rel}: parses{'; undocumented: ' + ', '.join(undocumented) if undocumented else ''}")
+
+    meta = {"source", "version", "providers", "depends_on", "count", "for_each", "__is_block__"}
+    for path, d in sorted(dirs.items()):
+        rel = os.path.relpath(path, ROOT)
+        code = re.sub(r"(?m)^\s*#.*$", "", d["text"])
+        used = set(re.findall(r"\bvar\.([A-Za-z0-9_]+)", code))
+        missing = used - set(d["vars"])
+        check(not missing, f"{rel}: every var. reference is declared{' (missing: ' + ', '.join(sorted(missing)) + ')' if missing else ''}")
+        missing = set(re.findall(r"\blocal\.([A-Za-z0-9_]+)", code)) - d["locals"]
+        check(not missing, f"{rel}: every local. reference is declared{' (missing: ' + ', '.join(sorted(missing)) + ')' if missing else ''}")
+        for name, body in d["modules"].items():
+            target = os.path.normpath(os.path.join(path, unquote(body["source"])))
+            t = dirs.get(target)
+            if not check(t is not None, f"{rel}: module {name} source {body['source']} exists"):
+                continue
+            args = {a for a in body if not a.startswith("__")} - meta
+            required = {v for v, b in t["vars"].items() if "default" not in b}
+            unknown, absent = args - set(t["vars"]), required - args
+            check(not unknown and not absent,
+                  f"{rel}: module {name} gets its variables"
+                  f"{' (unknown: ' + ', '.join(sorted(unknown)) + ')' if unknown else ''}"
+                  f"{' (required but missing: ' + ', '.join(sorted(absent)) + ')' if absent else ''}")
+            outs = set(re.findall(rf"\bmodule\.{name}\.([A-Za-z0-9_]+)", code))
+            missing = outs - t["outputs"]
+            check(not missing, f"{rel}: module {name} outputs used exist{' (missing: ' + ', '.join(sorted(missing)) + ')' if missing else ''}")
+        for name in set(re.findall(r"\bmodule\.([A-Za-z0-9_]+)", code)) - set(d["modules"]):
+            fail(f"{rel}: module.{name} is referenced but not declared")
 
 
 if __name__ == "__main__":
