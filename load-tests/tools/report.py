@@ -281,7 +281,8 @@ def main():
               f"hold → watcher p50 {fmt_ms(live.get('p50_ms'))} ms, p99 {fmt_ms(live.get('p99_ms'))} ms, "
               f"max {fmt_ms(live.get('max_ms'))} ms; last watcher per probe p50 {fmt_ms(live.get('last_watcher_p50_ms'))} ms, "
               f"max {fmt_ms(live.get('last_watcher_max_ms'))} ms; {live.get('open')} streams opened in {live.get('open_seconds', 0):.1f}s, "
-              f"{live.get('complete')} of {live.get('watchers')} saw every probe; failures {live.get('failures')}")
+              f"{live.get('complete')} of {live.get('watchers')} saw every probe; failures {live.get('failures')}; "
+              f"the watchers' own process used {100 * (live.get('client_cpu_share_of_core') or 0):.0f}% of a core")
     if extra["idle"]:
         idle = extra["idle"]
         print(f"\nidle: stack {idle['stack_pct_of_machine']:.1f}% of the machine over {idle['seconds']:.0f}s; "

@@ -161,7 +161,10 @@ async function main() {
   const openSeconds = (performance.now() - opening) / 1000;
   fs.writeFileSync(path.join(OUT, 'live-ready.json'), JSON.stringify({ event, session_id: session, open }));
 
-  // Probe holds through the API, spread over the run, while the k6 buyers hold and buy.
+  // Probe holds through the API, spread over the run, while the k6 buyers hold and buy. The
+  // watchers' own CPU over this window says whether the client or the platform was the limit.
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const interval = (SECONDS * 1000) / (PROBES + 1);
   const tokens = [];
   const probeStatuses = {};
@@ -180,6 +183,8 @@ async function main() {
   while (Date.now() < deadline && live().some((w) => w.seen.size < sentAt.size)) {
     await new Promise((resolve) => setTimeout(resolve, 50)); // poll interval
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientCpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
   const latencies = [];
   for (const watcher of live()) for (const [seat, at] of watcher.seen) latencies.push(at - sentAt.get(seat));
   latencies.sort((a, b) => a - b);
@@ -203,7 +208,7 @@ async function main() {
     probes: sentAt.size, probe_statuses: probeStatuses, samples: latencies.length, complete, complete_share: WATCHERS ? complete / WATCHERS : 0,
     last_watcher_p50_ms: percentile(lastPerProbe, 0.5), last_watcher_max_ms: lastPerProbe.at(-1) ?? null,
     p50_ms: percentile(latencies, 0.5), p95_ms: percentile(latencies, 0.95), p99_ms: percentile(latencies, 0.99), max_ms: latencies.at(-1) ?? null,
-    failures, session_id: session, event,
+    client_cpu_share_of_core: clientCpuShare, failures, session_id: session, event,
   };
   fs.writeFileSync(path.join(OUT, 'live.json'), JSON.stringify(result, null, 2));
   console.log(`live: ${open}/${WATCHERS} streams open in ${openSeconds.toFixed(1)}s; ${sentAt.size} probes; p99 ${result.p99_ms?.toFixed(1)} ms; ${complete} complete`);
