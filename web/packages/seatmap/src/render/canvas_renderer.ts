@@ -91,7 +91,7 @@ export class CanvasRenderer implements SceneRenderer {
     if (!withLabel || !block.name) return;
     const centre = blockCentre(block);
     ctx.fillStyle = block.nonSellableKind === 'stage' ? '#ffffff' : '#1a1a1a';
-    ctx.font = `${Math.min(block.size.height / 3, 28)}px sans-serif`;
+    ctx.font = `${areaLabelSize(block)}px sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.fillText(block.name, centre.x, centre.y);
@@ -137,6 +137,7 @@ export class CanvasRenderer implements SceneRenderer {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     for (let seat = block.firstSeat; seat < end; seat += 1) {
+      if (!LABELLED_STATES[states.stateCode(seat)]) continue;
       const label = block.columnLabels[scene.seatColumn[seat] ?? 0] ?? '';
       ctx.fillText(label, scene.seatX[seat] ?? 0, (scene.seatY[seat] ?? 0) + 1);
     }
@@ -164,3 +165,14 @@ export function blockCentre(block: SceneBlock): { x: number; y: number } {
   const [a, , c] = block.corners;
   return { x: (a.x + c.x) / 2, y: (a.y + c.y) / 2 };
 }
+
+/** Area labels scale with their area, so they stay readable at the zoom the area is seen at. */
+export function areaLabelSize(block: SceneBlock): number {
+  return Math.max(8, Math.min(block.size.height * 0.3, block.size.width * 0.1, 200));
+}
+
+/**
+ * Seats that get their number at close zoom, by state code: free and selected. The marks of
+ * held, sold and mine seats would collide with it, and removed seats are gaps.
+ */
+export const LABELLED_STATES: readonly boolean[] = [true, false, false, false, true, false];

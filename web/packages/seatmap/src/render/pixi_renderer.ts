@@ -19,7 +19,7 @@ import type { Camera } from '../camera.ts';
 import { AREA_COLOURS, BACKGROUND_COLOUR, STATE_STYLES, UNTIERED_COLOUR } from '../palette.ts';
 import { type Rect, rectsIntersect, type Scene, type SceneBlock, SEAT_SIZE } from '../scene.ts';
 import { SEAT_STATES, type SeatStateTable } from '../seat_state.ts';
-import { blockCentre } from './canvas_renderer.ts';
+import { areaLabelSize, blockCentre, LABELLED_STATES } from './canvas_renderer.ts';
 import { drawSeatGlyph } from './glyph.ts';
 import type { Highlight, SceneRenderer, SeatBatching } from './renderer.ts';
 
@@ -61,6 +61,7 @@ export class PixiRenderer implements SceneRenderer {
   private farDirty = true;
   private labelPool: BitmapText[] = [];
   private labelsKey = '';
+  private labelsDirty = true;
 
   static async create(canvas: HTMLCanvasElement, batching: SeatBatching): Promise<PixiRenderer> {
     const renderer = await autoDetectRenderer({
@@ -130,7 +131,7 @@ export class PixiRenderer implements SceneRenderer {
       }
     }
     this.labels.visible = lod === 'labels';
-    if (lod === 'labels') this.drawLabels(scene, view);
+    if (lod === 'labels') this.drawLabels(scene, states, view);
     this.drawOverlay(scene, camera, focus, highlight);
     this.renderer.render(this.stage);
   }
@@ -170,7 +171,10 @@ export class PixiRenderer implements SceneRenderer {
       }
       this.drawn[seat] = state;
     });
-    if (count > 0) this.farDirty = true;
+    if (count > 0) {
+      this.farDirty = true;
+      this.labelsDirty = true;
+    }
   }
 
   private refreshBatch(batch: BlockBatch, states: SeatStateTable): void {
@@ -304,7 +308,7 @@ export class PixiRenderer implements SceneRenderer {
         text: block.name,
         style: {
           fontFamily: 'sans-serif',
-          fontSize: Math.min(block.size.height / 3, 28),
+          fontSize: areaLabelSize(block),
           fill: block.nonSellableKind === 'stage' ? '#ffffff' : '#1a1a1a',
         },
       });
@@ -332,9 +336,10 @@ export class PixiRenderer implements SceneRenderer {
     }
   }
 
-  private drawLabels(scene: Scene, view: Rect): void {
+  private drawLabels(scene: Scene, states: SeatStateTable, view: Rect): void {
     const key = `${Math.round(view.minX)}:${Math.round(view.minY)}:${Math.round(view.maxX)}:${Math.round(view.maxY)}`;
-    if (key === this.labelsKey) return;
+    if (key === this.labelsKey && !this.labelsDirty) return;
+    this.labelsDirty = false;
     this.labelsKey = key;
     let used = 0;
     for (const block of scene.blocks) {
@@ -347,6 +352,7 @@ export class PixiRenderer implements SceneRenderer {
         const x = scene.seatX[seat] ?? 0;
         const y = scene.seatY[seat] ?? 0;
         if (x < view.minX || x > view.maxX || y < view.minY || y > view.maxY) continue;
+        if (!LABELLED_STATES[states.stateCode(seat)]) continue;
         const label = this.label(used);
         label.text = block.columnLabels[scene.seatColumn[seat] ?? 0] ?? '';
         label.position.set(x, y);
