@@ -127,6 +127,26 @@ export class SeatStateTable {
     return this.finish(report);
   }
 
+  /**
+   * Applies one seat-stream event by its SSE name and parsed data, for an `EventSource`
+   * handler. Returns null for `resync` (and names it does not know): the app shows its
+   * "catching up" notice until the `snapshot` that follows arrives.
+   */
+  applyStreamEvent(event: string, data: unknown): StateChangeReport | null {
+    switch (event) {
+      case 'snapshot':
+        return this.applySnapshot(data as SeatMapSnapshot);
+      case 'held':
+        return this.applyHeld(data as SeatChange);
+      case 'released':
+        return this.applyReleased(data as SeatChange);
+      case 'sold':
+        return this.applySold(data as SeatsSoldChange);
+      default:
+        return null;
+    }
+  }
+
   /** A `held` event. */
   applyHeld(change: SeatChange): StateChangeReport {
     return this.applyStatus(change.seat_ids, STATUS_HELD);
