@@ -431,6 +431,12 @@ def terraform(tf_dir):
         for name in set(re.findall(r"\bmodule\.([A-Za-z0-9_]+)", code)) - set(d["modules"]):
             fail(f"{rel}: module.{name} is referenced but not declared")
 
+    # The manifests are validated against one Kubernetes minor; every cluster must run it.
+    minor = ".".join(K8S_VERSION.split(".")[:2])
+    for path, d in sorted(dirs.items()):
+        for version in re.findall(r'k3s_version\s*=\s*"v([0-9]+\.[0-9]+)\.', d["text"]):
+            check(version == minor, f"{os.path.relpath(path, ROOT)}: k3s {version} is the Kubernetes minor the manifests are validated against ({minor})")
+
 
 if __name__ == "__main__":
     {"manifests": manifests, "terraform": terraform}[sys.argv[1]](sys.argv[2])
