@@ -149,6 +149,21 @@ def check_services(docs, label):
         check(waits == uses_pg, f"{label}: {svc} {'waits' if waits else 'does not wait'} for migrations"
                                 f" ({'uses' if uses_pg else 'no'} PostgreSQL)")
 
+    # A misspelt setting is silently ignored by the service: every name must be one it reads.
+    sources = ""
+    for path in glob.glob(os.path.join(ROOT, "*", "src", "**", "*.rs"), recursive=True):
+        with open(path, encoding="utf-8") as f:
+            sources += f.read()
+    known = set(re.findall(r'env = "([A-Z0-9_]+)"', sources))
+    names = set(env["data"])
+    for svc in SERVICES:
+        for dep in find(docs, "Deployment", svc):
+            for c in dep["spec"]["template"]["spec"]["containers"]:
+                names |= {e["name"] for e in c.get("env", [])}
+    unknown = names - known
+    check(not unknown, f"{label}: {len(names)} environment settings are all read by the services"
+                       f"{' (unknown: ' + ', '.join(sorted(unknown)) + ')' if unknown else ''}")
+
     job = one(docs, "Job", "boxoffice-migrate", label)
     if job:
         spec = job["spec"]["template"]["spec"]
