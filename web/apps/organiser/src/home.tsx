@@ -67,8 +67,8 @@ function OrganisationCard({
       {current ? (
         <span className="bx-badge organisation-card__badge">Working in this one</span>
       ) : (
-        <Button variant="secondary" onClick={onSelect} aria-label={`Work in ${organisation.name}`}>
-          Switch to this organisation
+        <Button variant="secondary" onClick={onSelect}>
+          Switch to this organisation<span className="visually-hidden">: {organisation.name}</span>
         </Button>
       )}
     </li>

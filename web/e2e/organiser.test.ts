@@ -1,0 +1,42 @@
+import { afterAll, describe, it } from 'vitest';
+import { createOrganisation } from './api.ts';
+import { closeBrowser, expectAccessible, keepScreenshot, openPage, signIn } from './browser.ts';
+
+const DEMO_ORGANISATION = 'Boxoffice Demo Productions';
+
+afterAll(closeBrowser);
+
+describe('the organiser app', () => {
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`signs the organiser in and shows their organisations, with a switcher (${viewport})`, async () => {
+      const own = await createOrganisation('Browser Test Theatre', ['organiser@boxoffice.test']);
+      const { page } = await openPage('organiser home', viewport);
+      await page.goto('/manage/');
+      await page.getByRole('heading', { name: 'Sign in to continue' }).waitFor();
+      await expectAccessible(page);
+      await keepScreenshot(page, `organiser-signed-out-${viewport}`);
+
+      await signIn(page, 'organiser@boxoffice.test');
+      await page.getByRole('heading', { name: 'Your organisations' }).waitFor();
+      await page.getByRole('heading', { name: DEMO_ORGANISATION, exact: true }).waitFor();
+      await page.getByRole('heading', { name: own.name, exact: true }).waitFor();
+
+      await page.getByLabel('Organisation', { exact: true }).selectOption({ label: own.name });
+      await page.getByRole('heading', { name: `People in ${own.name}` }).waitFor();
+      await page.getByRole('cell', { name: 'organiser@boxoffice.test' }).waitFor();
+      await expectAccessible(page);
+      await keepScreenshot(page, `organiser-home-${viewport}`);
+    });
+  }
+
+  it('tells someone without the organiser role which role the page needs', async () => {
+    const { page } = await openPage('organiser forbidden');
+    await page.goto('/manage/');
+    await signIn(page, 'attendee@boxoffice.test');
+    await page
+      .getByRole('heading', { name: 'You need the organiser or administrator role for this page' })
+      .waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-forbidden');
+  });
+});
