@@ -32,7 +32,7 @@ interface Figures {
   firstRenderMs: number;
   sceneMs: number;
   firstNearFrameMs: number;
-  panFarMs: Pan;
+  panFitMs: Pan;
   panNearMs: Pan;
   burstApplyMs: number;
   burstFrameMs: number;
@@ -110,7 +110,7 @@ async function measure(config: Config, count: number): Promise<Figures> {
       script: round(percentile(scripts, 0.5)),
     };
   };
-  const panFarMs = await pan();
+  const panFitMs = await pan();
 
   // Close enough to draw seats (12 px apart), looking at the middle of the venue.
   view.camera.zoomBy(12 / 30 / view.camera.scale);
@@ -146,7 +146,7 @@ async function measure(config: Config, count: number): Promise<Figures> {
     firstRenderMs: round(firstRenderMs),
     sceneMs: round(sceneMs),
     firstNearFrameMs: round(firstNearFrameMs),
-    panFarMs,
+    panFitMs,
     panNearMs,
     burstApplyMs: round(burstApplyMs),
     burstFrameMs: round(burstFrameMs),
@@ -166,7 +166,7 @@ async function run(): Promise<void> {
   await measure(CONFIGS[0] as Config, 2_000);
   const lines = [`GL: ${describeGl()}`, `cores: ${navigator.hardwareConcurrency}`, ''];
   lines.push(
-    'config            seats   first  scene  near1  far drag med/p95/js  near drag med/p95/js  burst apply  burst+frame',
+    'config            seats   first  scene  near1  fit drag med/p95/js  near drag med/p95/js  burst apply  burst+frame',
   );
   for (const count of SIZES) {
     for (const config of CONFIGS) {
@@ -179,7 +179,7 @@ async function run(): Promise<void> {
           `${figures.firstRenderMs}`.padStart(7),
           `${figures.sceneMs}`.padStart(6),
           `${figures.firstNearFrameMs}`.padStart(6),
-          `${figures.panFarMs.median}/${figures.panFarMs.p95}/${figures.panFarMs.script}`.padStart(20),
+          `${figures.panFitMs.median}/${figures.panFitMs.p95}/${figures.panFitMs.script}`.padStart(20),
           `${figures.panNearMs.median}/${figures.panNearMs.p95}/${figures.panNearMs.script}`.padStart(21),
           `${figures.burstApplyMs}`.padStart(12),
           `${figures.burstFrameMs}`.padStart(12),
