@@ -1,4 +1,4 @@
-import { AppFrame, RequireRole, SignInCallback } from '@boxoffice/auth';
+import { AppFrame, hasAnyRole, RequireRole, SignInCallback, useAuth } from '@boxoffice/auth';
 import { EmptyState, type NavItem } from '@boxoffice/ui';
 import { useCallback } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router';
@@ -14,6 +14,8 @@ const renderLink = (item: NavItem) => (
 export function App() {
   const navigate = useNavigate();
   const location = useLocation();
+  const { identity } = useAuth();
+  const organiser = hasAnyRole(identity, ['organiser', 'admin']);
   // The sign-in state holds the full path; the router works below /manage.
   const goBack = useCallback(
     (path: string) => navigate(path.replace(/^\/manage/, '') || '/', { replace: true }),
@@ -24,7 +26,9 @@ export function App() {
       <AppFrame
         app="organiser"
         appName="Manage"
-        nav={[{ href: '/manage/', label: 'Organisations', current: location.pathname === '/' }]}
+        nav={
+          organiser ? [{ href: '/manage/', label: 'Organisations', current: location.pathname === '/' }] : []
+        }
         renderLink={renderLink}
         accountExtras={<OrganisationSwitcher />}
       >

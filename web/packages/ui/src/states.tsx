@@ -86,7 +86,7 @@ export function ForbiddenState({
   return (
     <div className="bx-state bx-state--forbidden" role="alert">
       <span className="bx-state__icon" aria-hidden="true">
-        ⚿
+        !
       </span>
       <h1 className="bx-state__title">You need the {needed} role for this page</h1>
       {children ? <div>{children}</div> : null}
