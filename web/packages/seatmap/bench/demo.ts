@@ -60,4 +60,8 @@ if (zoom === 'far') {
 view.setHighlight({ seats: [scene.seatIndex(scene.seatIds[160] ?? '')], blocks: [] });
 view.setFocus(0);
 view.renderNow();
-(window as unknown as { seatmapDemo: unknown }).seatmapDemo = { renderer: view.rendererKind };
+(window as unknown as { seatmapDemo: unknown }).seatmapDemo = {
+  renderer: view.rendererKind,
+  /** Changes a few seats, to look at the state-change pulse. */
+  pulse: () => states.applyHeld({ session_id: 'demo', seat_ids: ids(250, 254) }),
+};

@@ -28,6 +28,12 @@ try {
       const file = `${out}/${renderer}-${zoom}.png`;
       await page.screenshot({ path: file });
       console.log(file);
+      if (zoom === 'labels') {
+        await page.evaluate(() => window.seatmapDemo.pulse());
+        const pulse = `${out}/${renderer}-pulse.png`;
+        await page.screenshot({ path: pulse });
+        console.log(pulse);
+      }
       await page.close();
     }
   }

@@ -142,7 +142,7 @@ export class SeatMapView {
 
   /** Draws now (benchmarks, tests); apps use `invalidate`. */
   renderNow(): void {
-    this.renderer.draw(this.camera, this.focus, this.highlight);
+    if (this.renderer.draw(this.camera, this.focus, this.highlight, performance.now())) this.invalidate();
   }
 
   /** Waits for the GPU to finish the frames drawn so far (benchmarks only). */

@@ -6,6 +6,7 @@ import { AREA_COLOURS, BACKGROUND_COLOUR, colourToCss, UNTIERED_COLOUR } from '.
 import { rectsIntersect, type Scene, type SceneBlock, SEAT_SIZE } from '../scene.ts';
 import type { SeatStateTable } from '../seat_state.ts';
 import { drawSeatGlyph } from './glyph.ts';
+import { Pulses } from './pulse.ts';
 import type { Highlight, SceneRenderer } from './renderer.ts';
 
 export class CanvasRenderer implements SceneRenderer {
@@ -16,6 +17,7 @@ export class CanvasRenderer implements SceneRenderer {
   private states: SeatStateTable | null = null;
   private tierCss: string[] = [];
   private resolution = 1;
+  private readonly pulses = new Pulses();
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -27,6 +29,9 @@ export class CanvasRenderer implements SceneRenderer {
   setScene(scene: Scene, states: SeatStateTable): void {
     this.scene = scene;
     this.states = states;
+    this.pulses.clear();
+    // What is pending is already in the table this scene is drawn from.
+    states.takeChanges(() => {});
     this.tierCss = scene.tiers.map((tier) => colourToCss(tier.colour));
   }
 
@@ -38,11 +43,11 @@ export class CanvasRenderer implements SceneRenderer {
     this.canvas.style.height = `${height}px`;
   }
 
-  draw(camera: Camera, focus: number, highlight: Highlight): void {
+  draw(camera: Camera, focus: number, highlight: Highlight, now: number): boolean {
     const { ctx, scene, states } = this;
-    if (!scene || !states) return;
-    // Every frame is a full redraw, so the pending changes only need forgetting.
-    states.takeChanges(() => {});
+    if (!scene || !states) return false;
+    // Every frame is a full redraw: pending changes only start their pulse.
+    states.takeChanges((seat) => this.pulses.add(seat, now));
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = colourToCss(BACKGROUND_COLOUR);
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
@@ -68,6 +73,18 @@ export class CanvasRenderer implements SceneRenderer {
       ctx.lineWidth = 3 / camera.scale;
       this.outlineSeat(focus, 5);
     }
+    if (lod === 'far') {
+      this.pulses.clear();
+      return false;
+    }
+    ctx.lineWidth = 2 / camera.scale;
+    ctx.strokeStyle = '#000000';
+    this.pulses.forEach(now, (seat, strength) => {
+      ctx.globalAlpha = strength * 0.8;
+      this.outlineSeat(seat, 2 + (1 - strength) * (SEAT_SIZE / 2));
+    });
+    ctx.globalAlpha = 1;
+    return this.pulses.active;
   }
 
   finish(): void {}

@@ -21,6 +21,7 @@ import { type Rect, rectsIntersect, type Scene, type SceneBlock, SEAT_SIZE } fro
 import { SEAT_STATES, type SeatStateTable } from '../seat_state.ts';
 import { areaLabelSize, blockCentre, LABELLED_STATES } from './canvas_renderer.ts';
 import { drawSeatGlyph } from './glyph.ts';
+import { Pulses } from './pulse.ts';
 import type { Highlight, SceneRenderer, SeatBatching } from './renderer.ts';
 
 const FRAME = 64;
@@ -62,6 +63,12 @@ export class PixiRenderer implements SceneRenderer {
   private labelPool: BitmapText[] = [];
   private labelsKey = '';
   private labelsDirty = true;
+  private readonly pulses = new Pulses();
+  /** Pulse rings as particles: a burst of 1,000 rings as Graphics strokes costs ~100 ms a frame. */
+  private readonly pulseLayer = new ParticleContainer({
+    dynamicProperties: { position: true, vertex: true, rotation: false, uvs: false, color: true },
+  });
+  private pulseParticles: Particle[] = [];
 
   static async create(canvas: HTMLCanvasElement, batching: SeatBatching): Promise<PixiRenderer> {
     const renderer = await autoDetectRenderer({
@@ -81,7 +88,15 @@ export class PixiRenderer implements SceneRenderer {
     this.renderer = renderer;
     this.batching = batching;
     this.frames = stateFrames();
-    this.world.addChild(this.areas, this.far, this.seats, this.areaLabels, this.labels, this.overlay);
+    this.world.addChild(
+      this.areas,
+      this.far,
+      this.seats,
+      this.areaLabels,
+      this.labels,
+      this.pulseLayer,
+      this.overlay,
+    );
     this.stage.addChild(this.world);
     BitmapFont.install({
       name: LABEL_FONT,
@@ -92,18 +107,15 @@ export class PixiRenderer implements SceneRenderer {
 
   setScene(scene: Scene, states: SeatStateTable): void {
     this.clearScene();
+    this.pulses.clear();
     this.scene = scene;
     this.states = states;
     this.drawn = new Uint8Array(scene.seatCount);
     // The table's pending changes predate this scene's batches, which are built from it.
     states.takeChanges(() => {});
     this.drawAreas(scene);
-    for (const block of scene.blocks) {
-      if (block.kind !== 'seated' || block.seatCount === 0) continue;
-      const batch = this.batching === 'particles' ? this.particleBatch(block) : this.graphicsBatch(block);
-      this.batches[block.index] = batch;
-      this.seats.addChild(batch.container);
-    }
+    // Seat batches are built when a block is first seen at seat zoom: a 100,000-seat map
+    // opens at the far level, where none are needed yet.
     this.farDirty = true;
   }
 
@@ -111,10 +123,10 @@ export class PixiRenderer implements SceneRenderer {
     this.renderer.resize(width, height, resolution);
   }
 
-  draw(camera: Camera, focus: number, highlight: Highlight): void {
+  draw(camera: Camera, focus: number, highlight: Highlight, now: number): boolean {
     const { scene, states } = this;
-    if (!scene || !states) return;
-    this.applyChanges(states);
+    if (!scene || !states) return false;
+    this.applyChanges(states, now);
     this.world.position.set(-camera.x * camera.scale, -camera.y * camera.scale);
     this.world.scale.set(camera.scale);
     const view = camera.visibleRect();
@@ -124,16 +136,52 @@ export class PixiRenderer implements SceneRenderer {
     this.areaLabels.visible = lod !== 'far';
     if (lod === 'far' && this.farDirty) this.drawFar(scene, states);
     if (lod !== 'far') {
-      for (const batch of this.batches) {
-        if (!batch) continue;
-        batch.container.visible = rectsIntersect(batch.block.bounds, view);
-        if (batch.container.visible && batch.dirty) this.refreshBatch(batch, states);
+      for (const block of scene.blocks) {
+        if (block.kind !== 'seated' || block.seatCount === 0) continue;
+        const visible = rectsIntersect(block.bounds, view);
+        let batch = this.batches[block.index];
+        if (!batch) {
+          if (!visible) continue;
+          batch = this.batching === 'particles' ? this.particleBatch(block) : this.graphicsBatch(block);
+          this.batches[block.index] = batch;
+          this.seats.addChild(batch.container);
+        }
+        batch.container.visible = visible;
+        if (visible && batch.dirty) this.refreshBatch(batch, states);
       }
     }
     this.labels.visible = lod === 'labels';
     if (lod === 'labels') this.drawLabels(scene, states, view);
     this.drawOverlay(scene, camera, focus, highlight);
+    this.drawPulses(scene, lod !== 'far', now);
     this.renderer.render(this.stage);
+    return this.pulses.active;
+  }
+
+  private drawPulses(scene: Scene, visible: boolean, now: number): void {
+    const layer = this.pulseLayer;
+    if (!visible) this.pulses.clear();
+    const ring = this.frames[SEAT_STATES.length] ?? Texture.EMPTY;
+    let used = 0;
+    this.pulses.forEach(now, (seat, strength) => {
+      let particle = this.pulseParticles[used];
+      if (!particle) {
+        particle = new Particle({ texture: ring, anchorX: 0.5, anchorY: 0.5 });
+        this.pulseParticles[used] = particle;
+      }
+      const scale = (SEAT_SIZE / GLYPH) * (1.15 + (1 - strength));
+      particle.x = scene.seatX[seat] ?? 0;
+      particle.y = scene.seatY[seat] ?? 0;
+      particle.scaleX = scale;
+      particle.scaleY = scale;
+      particle.alpha = strength * 0.8;
+      used += 1;
+    });
+    if (used !== layer.particleChildren.length) {
+      layer.removeParticles();
+      if (used > 0) layer.addParticle(...this.pulseParticles.slice(0, used));
+    }
+    layer.visible = used > 0;
   }
 
   finish(): void {
@@ -155,10 +203,11 @@ export class PixiRenderer implements SceneRenderer {
     for (const label of this.areaLabels.removeChildren()) label.destroy();
   }
 
-  private applyChanges(states: SeatStateTable): void {
+  private applyChanges(states: SeatStateTable, now: number): void {
     const scene = this.scene;
     if (!scene) return;
     const count = states.takeChanges((seat, state) => {
+      this.pulses.add(seat, now);
       const batch = this.batches[scene.seatBlock[seat] ?? 0];
       if (!batch) return;
       batch.dirty = true;
@@ -398,18 +447,22 @@ export class PixiRenderer implements SceneRenderer {
   }
 }
 
-/** One frame per seat state, drawn white so a particle's tint becomes its tier colour. */
+/** One frame per seat state, drawn white so a particle's tint becomes its tier colour, then the pulse ring. */
 function stateFrames(): Texture[] {
   const canvas = document.createElement('canvas');
-  canvas.width = FRAME * SEAT_STATES.length;
+  canvas.width = FRAME * (SEAT_STATES.length + 1);
   canvas.height = FRAME;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2D context for the seat atlas');
   SEAT_STATES.forEach((_, code) => {
     drawSeatGlyph(ctx, code, code * FRAME + FRAME / 2, FRAME / 2, GLYPH, '#ffffff');
   });
+  // The last frame is the pulse ring.
+  ctx.strokeStyle = '#000000';
+  ctx.lineWidth = 5;
+  ctx.strokeRect(SEAT_STATES.length * FRAME + 4, 4, FRAME - 8, FRAME - 8);
   const base = Texture.from(canvas);
-  return SEAT_STATES.map(
+  return [...SEAT_STATES, 'pulse'].map(
     (_, code) => new Texture({ source: base.source, frame: new Rectangle(code * FRAME, 0, FRAME, FRAME) }),
   );
 }

@@ -23,8 +23,11 @@ export interface SceneRenderer {
   readonly kind: RendererKind;
   readonly canvas: HTMLCanvasElement;
   setScene(scene: Scene, states: SeatStateTable): void;
-  /** Draws a frame; applies the state table's pending changes first. */
-  draw(camera: Camera, focus: number, highlight: Highlight): void;
+  /**
+   * Draws a frame; applies the state table's pending changes first. Returns whether an
+   * animation (a state-change pulse) wants another frame.
+   */
+  draw(camera: Camera, focus: number, highlight: Highlight, now: number): boolean;
   resize(width: number, height: number, resolution: number): void;
   /** Waits until the GPU has finished the frames submitted (for measurements only). */
   finish(): void;
