@@ -1,6 +1,14 @@
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createOrganisation } from './api.ts';
-import { closeBrowser, expectAccessible, keepScreenshot, openPage, signIn } from './browser.ts';
+import {
+  closeBrowser,
+  expectAccessible,
+  ISSUER,
+  keepScreenshot,
+  ORIGIN,
+  openPage,
+  signIn,
+} from './browser.ts';
 
 const DEMO_ORGANISATION = 'Boxoffice Demo Productions';
 
@@ -28,6 +36,32 @@ describe('the organiser app', () => {
       await keepScreenshot(page, `organiser-home-${viewport}`);
     });
   }
+
+  it('sends the user to sign in again on a 401 and brings them back', async () => {
+    const { page } = await openPage('organiser 401');
+    await page.goto('/manage/');
+    await signIn(page, 'organiser@boxoffice.test');
+    await page.getByRole('heading', { name: DEMO_ORGANISATION, exact: true }).waitFor();
+    let refused = 0;
+    await page.route('**/api/manage/organisations?*', async (route) => {
+      if (refused++ > 0) return route.continue();
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'unauthorized', message: 'the token has expired' } }),
+      });
+    });
+    const authorisations: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(`${ISSUER}/auth`)) authorisations.push(request.url());
+    });
+    await page.reload();
+    // The provider still has a session, so it sends the browser straight back to the page.
+    await page.waitForURL((url) => url.origin === ORIGIN && /^\/manage\/?$/.test(url.pathname));
+    await page.getByRole('heading', { name: DEMO_ORGANISATION, exact: true }).waitFor();
+    expect(refused).toBe(2);
+    expect(authorisations.length).toBeGreaterThan(0);
+  });
 
   it('tells someone without the organiser role which role the page needs', async () => {
     const { page } = await openPage('organiser forbidden');
