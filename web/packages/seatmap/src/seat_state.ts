@@ -73,6 +73,26 @@ export class SeatStateTable {
     }
   }
 
+  /**
+   * A table for a rebuilt scene (the designer's edit, a changed layout) carrying every seat's
+   * status and marks over by seat id; seats new to the scene start free.
+   */
+  static carryOver(previous: SeatStateTable, scene: Scene): SeatStateTable {
+    const table = new SeatStateTable(scene);
+    const report = emptyReport();
+    for (let seat = 0; seat < scene.seatCount; seat += 1) {
+      const old = previous.scene.seatIndex(scene.seatIds[seat] ?? '');
+      if (old < 0) continue;
+      table.status[seat] = previous.status[old] ?? STATUS_FREE;
+      table.marks[seat] = previous.marks[old] ?? 0;
+      table.refresh(seat, report);
+    }
+    for (const [blockId, counts] of previous.standing) {
+      if (table.standing.has(blockId)) table.standing.set(blockId, { ...counts });
+    }
+    return table;
+  }
+
   /** The displayed state of a seat. */
   state(seat: number): SeatState {
     return SEAT_STATES[this.shown[seat] ?? 0] ?? 'free';

@@ -110,4 +110,22 @@ describe('seat state table', () => {
     expect(table.stateOf(ids[999] ?? '')).toBe('held');
     expect(table.state(1)).toBe('free');
   });
+
+  it('carries statuses and marks over to a rebuilt scene by seat id', () => {
+    const layout = smallVenue();
+    const before = new SeatStateTable(buildScene(layout, TIERS));
+    before.applySold({ session_id: 's', seat_ids: ['C4'] });
+    before.setRemoved(['A2'], true);
+    before.setSelected(['B1'], true);
+    layout.blocks.splice(0, 1); // the stage goes: every seat keeps its id, not its index
+    const stalls = layout.blocks[0];
+    if (stalls?.type === 'seated_grid') stalls.seats.push({ id: 'B2', row: 1, column: 1, label: 'B2' });
+    const after = SeatStateTable.carryOver(before, buildScene(layout, TIERS));
+    expect([after.stateOf('C4'), after.stateOf('A2'), after.stateOf('B1'), after.stateOf('B2')]).toEqual([
+      'sold',
+      'removed',
+      'selected',
+      'free',
+    ]);
+  });
 });
