@@ -10,13 +10,13 @@ describe('the attendee app', () => {
     it(`lists and searches the catalogue (${viewport})`, async () => {
       const { page } = await openPage('catalogue', viewport);
       await page.goto('/');
-      await page.getByRole('link', { name: DEMO_EVENT }).waitFor();
-      await expectAccessible(page);
-      await keepScreenshot(page, `attendee-catalogue-${viewport}`);
-
+      // Other suites add events too, so the unfiltered page only has to list some.
+      await page.locator('.event-card').first().waitFor();
       await page.getByLabel('Search events').fill('orchestra');
       await page.waitForURL(/\?q=orchestra/);
       await page.getByRole('link', { name: DEMO_EVENT }).waitFor();
+      await expectAccessible(page);
+      await keepScreenshot(page, `attendee-catalogue-${viewport}`);
 
       await page.getByLabel('Search events').fill('no-such-event-anywhere');
       await page.getByRole('heading', { name: /No events match/ }).waitFor();
@@ -47,7 +47,7 @@ describe('the attendee app', () => {
     await keepScreenshot(page, 'attendee-catalogue-error');
     fail = false;
     await page.getByRole('button', { name: 'Try again' }).click();
-    await page.getByRole('link', { name: DEMO_EVENT }).waitFor();
+    await page.locator('.event-card').first().waitFor();
   });
 
   it('signs an attendee in through the login page; they see the demo event and its page', async () => {
