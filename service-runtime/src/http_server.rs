@@ -11,7 +11,7 @@ use axum::response::Response;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 /// Listening options shared by every service.
 #[derive(Debug, Clone, clap::Args)]
@@ -59,7 +59,9 @@ impl HttpServer {
                 axum::http::StatusCode::REQUEST_TIMEOUT,
                 self.request_timeout,
             ))
-            .layer(TraceLayer::new_for_http().make_span_with(
+            // Failures are logged where they are understood (a service's ApiError, a probe's
+            // state change); at ERROR here a polled `/ready` would log every poll.
+            .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)).make_span_with(
                 |request: &Request| {
                     let request_id = request
                         .headers()
