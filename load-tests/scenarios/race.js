@@ -6,7 +6,7 @@ import { Counter } from 'k6/metrics';
 import exec from 'k6/execution';
 import { Manage, serviceToken, hold, buyerId, seatIds, summaryTo, TREND_STATS, SMOKE } from '../lib/api.js';
 
-const VUS = Number(__ENV.VUS || (SMOKE ? 20 : 100));
+const VUS = Number(__ENV.VUS || (SMOKE ? 40 : 100));
 const ROWS = 2;
 const COLUMNS = 8;
 const SEATS = seatIds(ROWS, COLUMNS);
