@@ -6,6 +6,10 @@
 //!
 //! - `{prefix}seat:{session_id}:{seat_id}` → the hold token, with the hold's TTL (`SET NX PX`).
 //!   Its keyspace events are the live seat map: `set` = held, `expired`/`del` = released.
+//! - `{prefix}held-seats:{session_id}` → a sorted set of the session's held seat ids scored by
+//!   hold expiry (ms), kept in the same scripts as the seat keys, so a seat map reads only its
+//!   own session's holds instead of scanning the keyspace. Members past their score are stale
+//!   (trimmed by the next hold); the seat key stays the truth, the index only says where to look.
 //! - `{prefix}hold:{token}` → the hold record (JSON [`HoldRecord`]), same TTL.
 //! - `{prefix}buyer:{session_id}:{buyer}` → the buyer's currently held seat count (per-buyer cap).
 //! - `{prefix}standing:{session_id}:{block_id}` → a sorted set of hold tokens scored by expiry
@@ -41,6 +45,11 @@ impl HoldKeys {
         format!("{}seat:{session_id}:{seat_id}", self.prefix)
     }
 
+    /// The sorted set of one session's held seat ids, scored by expiry (ms).
+    pub fn held_seats(&self, session_id: &str) -> String {
+        format!("{}held-seats:{session_id}", self.prefix)
+    }
+
     pub fn hold(&self, token: &str) -> String {
         format!("{}hold:{token}", self.prefix)
     }
@@ -72,7 +81,8 @@ impl HoldKeys {
         format!("__keyspace@*__:{}seat:*", self.prefix)
     }
 
-    /// The `SCAN MATCH` pattern for the held seats of one session.
+    /// The `KEYS`/`SCAN MATCH` pattern for the held seats of one session (tests and tools; the
+    /// seat map reads [`Self::held_seats`] instead).
     pub fn session_seats_pattern(&self, session_id: &str) -> String {
         format!("{}seat:{session_id}:*", self.prefix)
     }
@@ -174,6 +184,14 @@ mod tests {
             keys.parse_seat_key(&key),
             Some(("0192-session", "stalls-A-1"))
         );
+    }
+
+    #[test]
+    fn the_held_seat_index_is_not_mistaken_for_a_seat_key() {
+        let keys = HoldKeys::new("test:ab12:");
+        let index = keys.held_seats("0192-session");
+        assert_eq!(index, "test:ab12:held-seats:0192-session");
+        assert_eq!(keys.parse_seat_key(&index), None);
     }
 
     #[test]

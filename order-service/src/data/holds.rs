@@ -17,7 +17,7 @@ const MGET_CHUNK: usize = 1_000;
 /// Takes every seat and standing place of one hold, or nothing.
 ///
 /// KEYS: hold record, buyer count, one key per seat, then per standing block its sorted set
-/// of hold expiries and its hash of quantities.
+/// of hold expiries and its hash of quantities, and last the session's held-seat index.
 /// ARGV: token, record JSON, expiry (ms), now (ms), buyer cap (negative: neither capped nor
 /// counted), seat count, block count, the seat ids, then per block: id, quantity, places not
 /// yet ticketed in PostgreSQL.
@@ -57,6 +57,13 @@ if cap >= 0 then
   if count + wanted > cap then return {'limit', tostring(count)} end
 end
 for i = 1, seats do redis.call('SET', KEYS[2 + i], token, 'PXAT', expires_at) end
+if seats > 0 then
+  local index = KEYS[#KEYS]
+  -- Lapsed members are trimmed here, so the index stays the size of the live holds.
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+  for i = 1, seats do redis.call('ZADD', index, expires_at, ARGV[7 + i]) end
+  outlive(index, expires_at)
+end
 for b = 1, blocks do
   local set_key, qty_key = KEYS[2 + seats + 2 * b - 1], KEYS[2 + seats + 2 * b]
   local quantity = ARGV[7 + seats + 3 * (b - 1) + 2]
@@ -75,12 +82,16 @@ return {'held'}
 
 /// Lets go of one hold: only keys that still carry its token are deleted.
 ///
-/// KEYS: as for TAKE. ARGV: token, seat count, block count, places counted against the buyer.
+/// KEYS: as for TAKE. ARGV: token, seat count, block count, places counted against the buyer,
+/// then the seat ids.
 const RELEASE: &str = r"
 local token = ARGV[1]
 local seats, blocks, counted = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 for i = 1, seats do
-  if redis.call('GET', KEYS[2 + i]) == token then redis.call('DEL', KEYS[2 + i]) end
+  if redis.call('GET', KEYS[2 + i]) == token then
+    redis.call('DEL', KEYS[2 + i])
+    redis.call('ZREM', KEYS[#KEYS], ARGV[4 + i])
+  end
 end
 for b = 1, blocks do
   redis.call('ZREM', KEYS[2 + seats + 2 * b - 1], token)
@@ -97,7 +108,7 @@ return existed
 /// two concurrent extensions cannot both pass the caller's `extended` check.
 ///
 /// KEYS: as for TAKE. ARGV: token, record as read, new record, new expiry (ms), seat count,
-/// block count.
+/// block count, then the seat ids.
 const EXTEND: &str = r"
 local function outlive(key, at)
   if redis.call('PEXPIRETIME', key) < at then redis.call('PEXPIREAT', key, at) end
@@ -109,8 +120,12 @@ local current = redis.call('GET', KEYS[1])
 if not current then return 'missing' end
 if current ~= seen then return 'changed' end
 for i = 1, seats do
-  if redis.call('GET', KEYS[2 + i]) == token then redis.call('PEXPIREAT', KEYS[2 + i], expires_at) end
+  if redis.call('GET', KEYS[2 + i]) == token then
+    redis.call('PEXPIREAT', KEYS[2 + i], expires_at)
+    redis.call('ZADD', KEYS[#KEYS], 'XX', expires_at, ARGV[6 + i])
+  end
 end
+if seats > 0 then outlive(KEYS[#KEYS], expires_at) end
 for b = 1, blocks do
   local set_key, qty_key = KEYS[2 + seats + 2 * b - 1], KEYS[2 + seats + 2 * b]
   if redis.call('ZADD', set_key, 'XX', 'CH', expires_at, token) == 1 then
@@ -188,7 +203,7 @@ impl HoldStore {
 
     /// The KEYS every script of `record` works on, in the order the scripts expect.
     fn script_keys(&self, record: &HoldRecord) -> Vec<String> {
-        let mut keys = Vec::with_capacity(2 + record.seat_ids.len() + 2 * record.standing.len());
+        let mut keys = Vec::with_capacity(3 + record.seat_ids.len() + 2 * record.standing.len());
         keys.push(self.keys.hold(&record.token));
         keys.push(self.keys.buyer(&record.session_id, &record.buyer));
         keys.extend(
@@ -204,6 +219,7 @@ impl HoldStore {
                     .standing_quantities(&record.session_id, &standing.block_id),
             );
         }
+        keys.push(self.keys.held_seats(&record.session_id));
         keys
     }
 
@@ -281,6 +297,9 @@ impl HoldStore {
             .arg(record.seat_ids.len())
             .arg(record.standing.len())
             .arg(places);
+        for seat in &record.seat_ids {
+            invocation.arg(seat);
+        }
         let _existed: i64 = invocation
             .invoke_async(&mut self.connection.clone())
             .await?;
@@ -331,6 +350,9 @@ impl HoldStore {
             .arg(record.expires_at_ms)
             .arg(record.seat_ids.len())
             .arg(record.standing.len());
+        for seat in &record.seat_ids {
+            invocation.arg(seat);
+        }
         let outcome: String = invocation
             .invoke_async(&mut self.connection.clone())
             .await?;

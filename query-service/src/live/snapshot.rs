@@ -19,8 +19,8 @@ use utoipa::ToSchema;
 
 use super::sold::SoldLedger;
 
-/// Keys asked for per `SCAN` round trip.
-const SCAN_BATCH: usize = 1_000;
+/// Seat keys confirmed per `MGET`.
+const MGET_BATCH: usize = 1_000;
 const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A session's seat map with every place's live status.
@@ -331,33 +331,41 @@ fn render(state: SeatMapState) -> Snapshot {
     Snapshot { version, json }
 }
 
-async fn held_seats(
-    connection: &mut ConnectionManager,
+/// The session's held seats: the members of its held-seat index that have not expired, each
+/// confirmed by its seat key (which a release or sale may have deleted without the index
+/// knowing). Touches only this session's keys, so its cost follows this session's holds and
+/// not the rest of the keyspace.
+async fn held_seats<C: redis::aio::ConnectionLike>(
+    connection: &mut C,
     keys: &HoldKeys,
     session_id: &str,
 ) -> Result<Vec<String>, SnapshotError> {
-    let pattern = keys.session_seats_pattern(session_id);
-    let mut seats = Vec::new();
-    let mut cursor: u64 = 0;
-    loop {
-        let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(&pattern)
-            .arg("COUNT")
-            .arg(SCAN_BATCH)
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let candidates: Vec<String> = redis::cmd("ZRANGEBYSCORE")
+        .arg(keys.held_seats(session_id))
+        .arg(format!("({now_ms}"))
+        .arg("+inf")
+        .query_async(connection)
+        .await?;
+    let mut seats = Vec::with_capacity(candidates.len());
+    for chunk in candidates.chunks(MGET_BATCH) {
+        let seat_keys: Vec<String> = chunk
+            .iter()
+            .map(|seat| keys.seat(session_id, seat))
+            .collect();
+        let holders: Vec<Option<String>> = redis::cmd("MGET")
+            .arg(&seat_keys)
             .query_async(connection)
             .await?;
-        seats.extend(batch.iter().filter_map(|key| {
-            keys.parse_seat_key(key)
-                .filter(|(session, _)| *session == session_id)
-                .map(|(_, seat)| seat.to_owned())
-        }));
-        if next == 0 {
-            return Ok(seats);
-        }
-        cursor = next;
+        seats.extend(
+            chunk
+                .iter()
+                .zip(holders)
+                .filter(|(_, holder)| holder.is_some())
+                .map(|(seat, _)| seat.clone()),
+        );
     }
+    Ok(seats)
 }
 
 /// Standing places held per block: the quantities of the hold tokens that have not expired.
@@ -517,5 +525,137 @@ mod tests {
         let parsed: SeatMapState = serde_json::from_str(&a.json).expect("valid JSON");
         assert_eq!(parsed.version, a.version);
         assert_eq!(parsed.seats["stalls-A-4"], SeatStatus::Held);
+    }
+
+    /// Passes commands through to Redis and keeps every argument sent, to see which keys a
+    /// read touched.
+    struct Recording {
+        inner: redis::aio::MultiplexedConnection,
+        sent: Vec<Vec<String>>,
+    }
+
+    impl Recording {
+        fn note(&mut self, cmd: &redis::Cmd) {
+            self.sent.push(
+                cmd.args_iter()
+                    .map(|arg| match arg {
+                        redis::Arg::Simple(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                        _ => "<cursor>".to_owned(),
+                    })
+                    .collect(),
+            );
+        }
+    }
+
+    impl redis::aio::ConnectionLike for Recording {
+        fn req_packed_command<'a>(
+            &'a mut self,
+            cmd: &'a redis::Cmd,
+        ) -> redis::RedisFuture<'a, redis::Value> {
+            self.note(cmd);
+            self.inner.req_packed_command(cmd)
+        }
+
+        fn req_packed_commands<'a>(
+            &'a mut self,
+            pipeline: &'a redis::Pipeline,
+            offset: usize,
+            count: usize,
+        ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+            for cmd in pipeline.cmd_iter() {
+                self.note(cmd);
+            }
+            self.inner.req_packed_commands(pipeline, offset, count)
+        }
+
+        fn get_db(&self) -> i64 {
+            self.inner.get_db()
+        }
+    }
+
+    #[tokio::test]
+    async fn held_seats_read_only_the_sessions_own_index_and_skip_expired_or_released_seats() {
+        let env = test_support::StackEnv::from_env();
+        let prefix = test_support::redis_keys::KeyPrefix::new();
+        let keys = HoldKeys::new(prefix.as_str());
+        let client = redis::Client::open(env.redis_url.as_str()).expect("a redis url");
+        let mut connection = client
+            .get_multiplexed_async_connection()
+            .await
+            .expect("redis");
+        let now = chrono::Utc::now().timestamp_millis();
+        let later = now + 60_000;
+        // Another session's holds, many of them: the read must not look at any.
+        let mut other = redis::pipe();
+        for seat in 0..2_000 {
+            let seat = format!("B-{seat}");
+            other
+                .cmd("SET")
+                .arg(keys.seat("other", &seat))
+                .arg("t")
+                .arg("PXAT")
+                .arg(later)
+                .ignore()
+                .cmd("ZADD")
+                .arg(keys.held_seats("other"))
+                .arg(later)
+                .arg(&seat)
+                .ignore();
+        }
+        // This session: two live holds, one lapsed index member (its key expired with it), one
+        // released seat whose key is gone.
+        for seat in ["A-1", "A-2", "A-3"] {
+            other
+                .cmd("SET")
+                .arg(keys.seat("mine", seat))
+                .arg("t")
+                .arg("PXAT")
+                .arg(later)
+                .ignore();
+        }
+        other
+            .cmd("ZADD")
+            .arg(keys.held_seats("mine"))
+            .arg(later)
+            .arg("A-1")
+            .arg(later)
+            .arg("A-2")
+            .arg(now - 1_000)
+            .arg("A-3")
+            .arg(later)
+            .arg("A-4")
+            .ignore();
+        other
+            .query_async::<()>(&mut connection)
+            .await
+            .expect("seed");
+
+        let mut recording = Recording {
+            inner: connection.clone(),
+            sent: Vec::new(),
+        };
+        let mut held = held_seats(&mut recording, &keys, "mine")
+            .await
+            .expect("read");
+        held.sort();
+        prefix.clear(&mut connection).await.expect("clean up");
+
+        assert_eq!(held, ["A-1", "A-2"]);
+        assert_eq!(
+            recording.sent.len(),
+            2,
+            "one index read, one MGET: {:?}",
+            recording.sent
+        );
+        for command in &recording.sent {
+            assert!(
+                !["SCAN", "KEYS"].contains(&command[0].to_uppercase().as_str()),
+                "{command:?}"
+            );
+            assert!(
+                command.iter().skip(1).all(|arg| !arg.contains("other")),
+                "touched another session: {command:?}"
+            );
+        }
     }
 }

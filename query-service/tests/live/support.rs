@@ -183,8 +183,9 @@ impl World {
             .expect("insert a sold place");
     }
 
-    /// Holds `seats` all-or-nothing, as order-service does (`SET NX PX` per seat key in one
-    /// script); returns the token, or `None` when a seat was taken.
+    /// Holds `seats` all-or-nothing, as order-service does (`SET NX PX` per seat key and the
+    /// session's held-seat index in one script); returns the token, or `None` when a seat was
+    /// taken.
     pub async fn hold(
         &self,
         session: &SessionMap,
@@ -194,11 +195,14 @@ impl World {
         let token = Uuid::new_v4().simple().to_string();
         let script = redis::Script::new(
             r"
-            for i, key in ipairs(KEYS) do
-              if redis.call('EXISTS', key) == 1 then return 0 end
+            local index = KEYS[#KEYS]
+            for i = 1, #KEYS - 1 do
+              if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
             end
-            for i, key in ipairs(KEYS) do
-              redis.call('SET', key, ARGV[1], 'NX', 'PX', ARGV[2])
+            local expires_at = tonumber(ARGV[3]) + tonumber(ARGV[2])
+            for i = 1, #KEYS - 1 do
+              redis.call('SET', KEYS[i], ARGV[1], 'NX', 'PXAT', expires_at)
+              redis.call('ZADD', index, expires_at, ARGV[3 + i])
             end
             return 1",
         );
@@ -206,9 +210,15 @@ impl World {
         for seat in seats {
             invocation.key(self.keys.seat(&session.session_id, seat));
         }
-        let held: i32 = invocation
+        invocation.key(self.keys.held_seats(&session.session_id));
+        invocation
             .arg(&token)
             .arg(ttl.as_millis() as u64)
+            .arg(chrono_now_ms());
+        for seat in seats {
+            invocation.arg(*seat);
+        }
+        let held: i32 = invocation
             .invoke_async(&mut self.redis().await)
             .await
             .expect("the hold script runs");
@@ -642,4 +652,10 @@ impl OwnRedis {
             child.kill().await.expect("kill redis-server");
         }
     }
+}
+
+fn chrono_now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as u64)
 }
