@@ -2,12 +2,18 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use futures::StreamExt;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -55,6 +61,7 @@ impl HttpServer {
     ) -> std::io::Result<()> {
         let router = router
             .layer(middleware::from_fn(record_http_metrics))
+            .layer(middleware::from_fn(close_if_body_unread))
             .layer(TimeoutLayer::with_status_code(
                 axum::http::StatusCode::REQUEST_TIMEOUT,
                 self.request_timeout,
@@ -81,6 +88,35 @@ impl HttpServer {
         .with_graceful_shutdown(shutdown)
         .await
     }
+}
+
+/// A response sent before its request's body was read (a 401 or 413 before a large upload)
+/// leaves unread bytes on the connection, and the connection is dropped after the response.
+/// Saying `Connection: close` in that case tells a keep-alive proxy not to reuse it: without
+/// it nginx sends the next request down the dying connection and answers that one 502.
+async fn close_if_body_unread(request: Request, next: Next) -> Response {
+    let announces_body = request.headers().get(header::CONTENT_LENGTH).map_or_else(
+        || request.headers().contains_key(header::TRANSFER_ENCODING),
+        |length| length.as_bytes() != b"0",
+    );
+    if !announces_body {
+        return next.run(request).await;
+    }
+    let read_to_end = Arc::new(AtomicBool::new(false));
+    let (parts, body) = request.into_parts();
+    let marker = Arc::clone(&read_to_end);
+    let end = futures::stream::poll_fn(move |_| {
+        marker.store(true, Ordering::Relaxed);
+        Poll::Ready(None)
+    });
+    let body = Body::from_stream(body.into_data_stream().chain(end));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if !read_to_end.load(Ordering::Relaxed) {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// Request count and latency per route template (not per concrete path, to bound cardinality).
