@@ -135,8 +135,15 @@ def verify_race(summary, checks):
     checks.expect("PostgreSQL: nothing sold (the race only holds), so held + sold = 16 and none twice",
                   not items and not tickets and len(set(held) | set(items) | set(tickets)) == len(seats),
                   f"{len(items)} live order items, {len(tickets)} valid tickets")
-    view = seat_map(session)
-    taken = sorted(seat for seat, status in (view or {}).get("seats", {}).items() if status != "available")
+    # The seat map of a session this new may not be projected yet (CDC is asynchronous): wait
+    # for it, with a deadline; the live holds are merged in as soon as it is served.
+    deadline = time.monotonic() + 60
+    while True:
+        view = seat_map(session)
+        taken = sorted(seat for seat, status in (view or {}).get("seats", {}).items() if status != "available")
+        if taken == sorted(seats) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)  # poll interval of a wait with a deadline
     checks.expect("API: the public seat map shows exactly the 16 seats taken", taken == sorted(seats),
                   f"seat map totals {view and view.get('totals')}")
     # Cleanup: release every hold as its buyer would (a guest's hold belongs to its token).
