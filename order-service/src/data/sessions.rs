@@ -2,21 +2,25 @@
 //! model's tables (`session`, `session_layout`).
 //!
 //! A flash sale asks for the same session thousands of times a second, and a layout can be
-//! megabytes of JSON, so parsed seat maps are cached per layout version. Status and window
-//! are read on every request, so a session taken off sale stops selling at once.
+//! megabytes of JSON, so a session is read once behind a single flight and trusted for one
+//! second; its parsed seat map is kept while the layout version stays the same. A session
+//! taken off sale therefore stops selling within a second, not at once.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use shared_dto::layout::Layout;
 use sqlx::PgPool;
 use sqlx::types::Json;
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 
-/// Parsed seat maps kept at most; past it the cache starts over, which only costs a re-read.
+/// Sessions kept at most; past it the cache starts over, which only costs a re-read.
 const MAX_CACHED_MAPS: usize = 256;
 
 /// A seat's place on the map.
@@ -121,32 +125,100 @@ impl SaleSession {
     }
 }
 
-/// Parsed seat maps by session, tagged with the layout row version they came from.
-#[derive(Default)]
+/// How long a session's status, sales window and layout version are trusted before the
+/// next request reads them again: a session taken off sale (or re-laid out) stops selling the
+/// old way within this long. PostgreSQL still has the last word on what is sold.
+const FRESH_FOR: Duration = Duration::from_secs(1);
+
+/// What one read of a session told: its sale state and its parsed seat map.
+#[derive(Debug)]
+struct Known {
+    event_id: Uuid,
+    status: String,
+    sales_start_at: DateTime<Utc>,
+    sales_end_at: DateTime<Utc>,
+    layout_version: i64,
+    map: Arc<SeatMap>,
+}
+
+/// One read of a session, shared by every request that arrives while it runs (single flight).
+struct Entry {
+    started: Instant,
+    /// The read this one replaces, whose seat map is kept when the layout version is unchanged.
+    previous: Option<Arc<Known>>,
+    known: OnceCell<Arc<Known>>,
+}
+
+/// Sessions as last read, with their parsed seat maps, per session.
+///
+/// A flash sale sends thousands of holds a second at one fresh session: without a single
+/// flight every one of them missed at once and parsed a megabyte layout each, exhausting the
+/// pool. Now concurrent misses wait for one read, and a hold reads PostgreSQL at most once
+/// per [`FRESH_FOR`] per session.
 pub struct SeatMapCache {
-    maps: Mutex<HashMap<Uuid, (i64, Arc<SeatMap>)>>,
+    entries: Mutex<HashMap<Uuid, Arc<Entry>>>,
+    fresh_for: Duration,
+    layout_loads: AtomicU64,
+}
+
+impl Default for SeatMapCache {
+    fn default() -> Self {
+        Self::with_freshness(FRESH_FOR)
+    }
 }
 
 impl SeatMapCache {
-    fn get(&self, session_id: Uuid, version: i64) -> Option<Arc<SeatMap>> {
-        let maps = self
-            .maps
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        maps.get(&session_id)
-            .filter(|(cached, _)| *cached == version)
-            .map(|(_, map)| Arc::clone(map))
+    pub fn with_freshness(fresh_for: Duration) -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+            fresh_for,
+            layout_loads: AtomicU64::new(0),
+        }
     }
 
-    fn put(&self, session_id: Uuid, version: i64, map: Arc<SeatMap>) {
-        let mut maps = self
-            .maps
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if maps.len() >= MAX_CACHED_MAPS && !maps.contains_key(&session_id) {
-            maps.clear();
-        }
-        maps.insert(session_id, (version, map));
+    /// How many layouts were read and parsed since start.
+    pub fn layout_loads(&self) -> u64 {
+        self.layout_loads.load(Ordering::Relaxed)
+    }
+
+    /// The session as known, read by `read` when unknown or stale; concurrent callers share
+    /// one read. A failed read is not kept: the next caller tries again.
+    async fn known<F, Fut>(&self, session_id: Uuid, read: F) -> Result<Arc<Known>, ApiError>
+    where
+        F: FnOnce(Option<Arc<Known>>) -> Fut,
+        Fut: Future<Output = Result<Known, ApiError>>,
+    {
+        let entry = {
+            let mut entries = self
+                .entries
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match entries.get(&session_id) {
+                Some(entry)
+                    if entry.known.get().is_none() || entry.started.elapsed() < self.fresh_for =>
+                {
+                    Arc::clone(entry)
+                }
+                stale => {
+                    let previous = stale.and_then(|entry| entry.known.get().cloned());
+                    if entries.len() >= MAX_CACHED_MAPS && previous.is_none() {
+                        entries.clear();
+                    }
+                    let entry = Arc::new(Entry {
+                        started: Instant::now(),
+                        previous,
+                        known: OnceCell::new(),
+                    });
+                    entries.insert(session_id, Arc::clone(&entry));
+                    entry
+                }
+            }
+        };
+        let known = entry
+            .known
+            .get_or_try_init(|| async { read(entry.previous.clone()).await.map(Arc::new) })
+            .await?;
+        Ok(Arc::clone(known))
     }
 }
 
@@ -159,12 +231,34 @@ struct SessionRow {
     layout_version: Option<i64>,
 }
 
-/// The session with its seat map; `NotFound` when there is no such session.
+/// The session with its seat map; `NotFound` when there is no such session. Status and sales
+/// window may be up to [`FRESH_FOR`] old.
 pub async fn load(
     pool: &PgPool,
     cache: &SeatMapCache,
     session_id: Uuid,
 ) -> Result<SaleSession, ApiError> {
+    let known = cache
+        .known(session_id, |previous| {
+            read(pool, cache, session_id, previous)
+        })
+        .await?;
+    Ok(SaleSession {
+        session_id,
+        event_id: known.event_id,
+        status: known.status.clone(),
+        sales_start_at: known.sales_start_at,
+        sales_end_at: known.sales_end_at,
+        map: Arc::clone(&known.map),
+    })
+}
+
+async fn read(
+    pool: &PgPool,
+    cache: &SeatMapCache,
+    session_id: Uuid,
+    previous: Option<Arc<Known>>,
+) -> Result<Known, ApiError> {
     let row: SessionRow = sqlx::query_as(
         "select s.event_id, s.status::text as status, s.sales_start_at, s.sales_end_at,
                 l.version as layout_version
@@ -181,25 +275,123 @@ pub async fn load(
             "this session has no seat map to sell from",
         ));
     };
-    let map = match cache.get(session_id, version) {
-        Some(map) => map,
-        None => {
+    let (map, layout_version) = match previous {
+        Some(previous) if previous.layout_version == version => {
+            (Arc::clone(&previous.map), version)
+        }
+        _ => {
             let (layout, version): (Json<Layout>, i64) =
                 sqlx::query_as("select layout, version from session_layout where session_id = $1")
                     .bind(session_id)
                     .fetch_one(pool)
                     .await?;
-            let map = Arc::new(SeatMap::new(layout.0));
-            cache.put(session_id, version, Arc::clone(&map));
-            map
+            cache.layout_loads.fetch_add(1, Ordering::Relaxed);
+            (Arc::new(SeatMap::new(layout.0)), version)
         }
     };
-    Ok(SaleSession {
-        session_id,
+    Ok(Known {
         event_id: row.event_id,
         status: row.status,
         sales_start_at: row.sales_start_at,
         sales_end_at: row.sales_end_at,
+        layout_version,
         map,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicU32;
+
+    use shared_dto::layout::{Block, SeatedGrid, Size};
+    use tokio::sync::Semaphore;
+
+    use super::*;
+
+    fn known(layout_version: i64) -> Known {
+        Known {
+            event_id: Uuid::nil(),
+            status: "ON_SALE".to_owned(),
+            sales_start_at: Utc::now(),
+            sales_end_at: Utc::now(),
+            layout_version,
+            map: Arc::new(SeatMap::new(Layout {
+                canvas: Size {
+                    width: 10.0,
+                    height: 10.0,
+                },
+                blocks: vec![Block::SeatedGrid(SeatedGrid::filled(
+                    "stalls",
+                    1,
+                    2,
+                    Uuid::nil(),
+                ))],
+            })),
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_first_requests_for_a_session_read_it_once() {
+        let cache = SeatMapCache::default();
+        let session = Uuid::new_v4();
+        let reads = AtomicU32::new(0);
+        // The one read waits until every request has arrived and is waiting on it.
+        let gate = Semaphore::new(0);
+        let requests = (0..200).map(|_| {
+            cache.known(session, |_| async {
+                reads.fetch_add(1, Ordering::SeqCst);
+                let _permit = gate.acquire().await.expect("open");
+                Ok(known(1))
+            })
+        });
+        let (answers, ()) = futures::join!(futures::future::join_all(requests), async {
+            gate.add_permits(1)
+        });
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+        let first = answers[0].as_ref().expect("read");
+        assert!(
+            answers
+                .iter()
+                .all(|answer| Arc::ptr_eq(answer.as_ref().expect("read"), first))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_is_not_kept_and_a_stale_one_is_read_again_with_its_predecessor() {
+        let cache = SeatMapCache::with_freshness(Duration::ZERO);
+        let session = Uuid::new_v4();
+        let failed = cache
+            .known(session, |_| async { Err(ApiError::NotFound) })
+            .await;
+        assert!(failed.is_err());
+        let first = cache
+            .known(session, |previous| async move {
+                assert!(previous.is_none());
+                Ok(known(1))
+            })
+            .await
+            .expect("read");
+        let second = cache
+            .known(session, |previous| async move {
+                let previous = previous.expect("the stale read is handed over");
+                assert_eq!(previous.layout_version, 1);
+                Ok(known(2))
+            })
+            .await
+            .expect("read again");
+        assert_eq!((first.layout_version, second.layout_version), (1, 2));
+
+        let fresh = SeatMapCache::default();
+        fresh
+            .known(session, |_| async { Ok(known(1)) })
+            .await
+            .expect("read");
+        let cached = fresh
+            .known(session, |_| async {
+                panic!("a fresh entry is not read again")
+            })
+            .await
+            .expect("cached");
+        assert_eq!(cached.layout_version, 1);
+    }
 }
