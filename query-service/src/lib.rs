@@ -144,7 +144,15 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .route("/openapi.json", get(move || async move { Json(openapi) }))
-        .merge(api)
+        // gzip or brotli as the client asks: a 20,000-seat map is 1.5 MB of JSON. SSE streams
+        // are left alone by the default predicate (it skips `text/event-stream`).
+        .merge(
+            api.layer(
+                tower_http::compression::CompressionLayer::new()
+                    .gzip(true)
+                    .br(true),
+            ),
+        )
         .fallback(unknown_route)
         .method_not_allowed_fallback(service_runtime::routing::method_not_allowed)
         .with_state(state)

@@ -138,3 +138,36 @@ async fn a_session_without_a_seat_map_is_not_found() {
     replica.stop().await.expect("stops");
     world.finish().await;
 }
+
+#[tokio::test]
+async fn a_large_seat_map_is_sent_compressed_as_the_client_asks() {
+    let world = World::new().await;
+    // 20,000 seats: the flash-sale size that used to go out as 1.5 MB of plain JSON.
+    let session = world.seat_map(100, 200, "z").await;
+    let replica = world.replica(&[]).await;
+    let http = reqwest::Client::new();
+    let url = replica.url(&session.seat_map_path());
+
+    let plain = http.get(&url).send().await.expect("request");
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.expect("body").len();
+    for encoding in ["gzip", "br"] {
+        let response = http
+            .get(&url)
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        let compressed = response.bytes().await.expect("body").len();
+        assert!(
+            compressed * 5 < plain,
+            "{encoding}: {compressed} bytes of {plain}"
+        );
+    }
+
+    replica.stop().await.expect("stops");
+    world.finish().await;
+}
