@@ -161,20 +161,30 @@ service_port() {
   esac
 }
 target_dir() { echo "${CARGO_TARGET_DIR:-$ROOT/target}"; }
+# `up --release` sets BOXOFFICE_PROFILE=release: load figures are only meaningful from
+# optimised builds, while debug stays the default because it builds several times faster.
+# `restart` reuses the profile the last `up` chose (kept in $RUN/profile).
+profile() {
+  local chosen=${BOXOFFICE_PROFILE:-$(cat "$RUN/profile" 2>/dev/null || true)}
+  [ "$chosen" = release ] && echo release || echo debug
+}
+binary() { echo "$(target_dir)/$(profile)/$1"; }
 build_services() {
-  say "building the services (cargo build; the first build takes a few minutes)"
-  (cd "$ROOT" && cargo build --workspace --bins --quiet) || fail "cargo build failed"
+  local flags=(--workspace --bins --quiet)
+  [ "$(profile)" = release ] && flags+=(--release)
+  say "building the services (cargo build, $(profile); the first build takes a few minutes)"
+  (cd "$ROOT" && cargo build "${flags[@]}") || fail "cargo build failed"
 }
 # Schema owners apply their migrations before any service starts (in production: a k3s Job).
 migrate_services() {
   say "applying database migrations"
-  "$(target_dir)/debug/command-service" migrate >>"$LOGS/migrate.log" 2>&1 \
+  "$(binary command-service)" migrate >>"$LOGS/migrate.log" 2>&1 \
     || fail "command-service migrations failed; see $LOGS/migrate.log"
-  "$(target_dir)/debug/order-service" migrate >>"$LOGS/migrate.log" 2>&1 \
+  "$(binary order-service)" migrate >>"$LOGS/migrate.log" 2>&1 \
     || fail "order-service migrations failed; see $LOGS/migrate.log"
 }
 start_service() {
-  local command=("$(target_dir)/debug/$1")
+  local command=("$(binary "$1")")
   if [ "$1" = order-service ]; then
     # Ticket QR codes must keep verifying across restarts: the signing key is made once and kept.
     local key="$DATA/order-service/ticket-signing-key"
