@@ -190,6 +190,9 @@ def judge(scenario, main, base_eps, extra, targets):
         targets.add(f"hold → every watcher p99 (ms), {live.get('watchers', '?')} watchers", p99, "< 250", (p99 or 1e9) < 250)
         targets.add("watchers that saw every probe hold (share)", live.get("complete_share"), "= 1", live.get("complete_share") == 1, "{:.3f}")
     elif scenario == "soak":
+        total = sum(e["requests"] for e in eps.values())
+        failed = sum(n for e in eps.values() for code, n in e["statuses"].items() if code in ("0", "other") or code.startswith("5"))
+        targets.add("5xx or network errors (share)", failed / total if total else None, "< 0.01", total and failed / total < 0.01, "{:.4f}")
         first, last = counter(main, "soak_first", "p(95)"), counter(main, "soak_last", "p(95)")
         if first is not None:
             targets.info("p95 of the first window (ms)", first, "{:.0f}")
