@@ -368,21 +368,43 @@ def fuzz(tokens):
            "sales": tokens["attendee"], "check-in": tokens["staff"]}
     binary = Path(sys.executable).parent / "schemathesis"
     for name, path in DOCUMENTS.items():
-        with tempfile.TemporaryDirectory() as scratch:
-            report = Path(scratch) / "out.txt"
-            command = [str(binary), "run", BASE + path, "--origin", BASE,
-                       "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
-                                   "response_schema_conformance",
-                       "--max-examples", str(FUZZ_EXAMPLES), "--phases", "examples,coverage,fuzzing",
-                       "--workers", "2", "--exclude-path-regex", ".*/stream$",
-                       "--header", f"Authorization: Bearer {who[name]}", "--no-color"]
-            with report.open("w") as out:
-                status = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=600).returncode
-            text = report.read_text()
-            summary = [line for line in text.splitlines() if "generated" in line and "passed" in line]
-            print(f"  {name}: {summary[-1].strip() if summary else 'no summary'}")
-            if not check(status == 0, f"schemathesis on {path} (exit {status})"):
-                print("\n".join("    | " + line for line in text.splitlines()[-60:]))
+        command = [str(binary), "run", BASE + path, "--origin", BASE,
+                   "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                               "response_schema_conformance",
+                   "--max-examples", str(FUZZ_EXAMPLES), "--phases", "examples,coverage,fuzzing",
+                   "--workers", "2", "--exclude-path-regex", ".*/stream$",
+                   "--header", f"Authorization: Bearer {who[name]}", "--no-color"]
+        # A run that only hit a runtime error of the tool itself (no failed check) is tried
+        # once more; a failed check is never retried.
+        for attempt in (1, 2):
+            status, text = run_schemathesis(command)
+            if status == 0 or "FAILURES" in text or attempt == 2:
+                break
+            print(f"  {name}: schemathesis stopped on an error of its own; trying once more")
+            print(section(text, "ERRORS"))
+        summary = [line for line in text.splitlines() if "generated" in line and "passed" in line]
+        print(f"  {name}: {summary[-1].strip() if summary else 'no summary'}")
+        if not check(status == 0, f"schemathesis on {path} (exit {status})"):
+            print(section(text, "FAILURES") or section(text, "ERRORS") or
+                  "\n".join("    | " + line for line in text.splitlines()[-60:]))
+
+
+def run_schemathesis(command):
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "out.txt"
+        with report.open("w") as out:
+            status = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=600).returncode
+        return status, report.read_text()
+
+
+def section(text, title):
+    """A `=== TITLE ===` section of schemathesis's report, indented."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("=") and f" {title} " in line), None)
+    if start is None:
+        return ""
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("===")), len(lines))
+    return "\n".join("    | " + line for line in lines[start:end][:120])
 
 
 def main():
