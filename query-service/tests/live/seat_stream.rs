@@ -230,27 +230,36 @@ async fn an_id_older_than_the_buffer_or_unknown_gets_a_resync_and_a_fresh_snapsh
     world.finish().await;
 }
 
+/// The only watcher of `session` sees seat 0 held and leaves; then seat 1 is held while
+/// nobody watches. Returns the id of the last event the watcher saw.
+async fn watch_one_hold_then_leave(
+    world: &World,
+    session: &crate::support::SessionMap,
+    replica: &test_support::RunningService,
+) -> String {
+    let mut client = stream(replica, &session.stream_path()).await;
+    client.expect("snapshot").await;
+    world
+        .hold(session, &[session.seat(0)], LONG)
+        .await
+        .expect("held");
+    let seen = client.expect("held").await;
+    drop(client);
+    world
+        .hold(session, &[session.seat(1)], LONG)
+        .await
+        .expect("held");
+    seen.id.expect("an id")
+}
+
 #[tokio::test]
 async fn the_only_watcher_resumes_with_last_event_id_after_leaving() {
     let world = World::new().await;
     let session = world.seat_map(1, 6, "w").await;
     let replica = world.replica(&[]).await;
-    let mut client = stream(&replica, &session.stream_path()).await;
-    client.expect("snapshot").await;
-    world
-        .hold(&session, &[session.seat(0)], LONG)
-        .await
-        .expect("held");
-    let seen = client.expect("held").await;
-    // The only watcher leaves; changes go on while nobody watches.
-    drop(client);
-    world
-        .hold(&session, &[session.seat(1)], LONG)
-        .await
-        .expect("held");
+    let last = watch_one_hold_then_leave(&world, &session, &replica).await;
     world.delete(&session, &[session.seat(0)]).await;
 
-    let last = seen.id.clone().expect("an id");
     let mut resumed = open_stream(
         &replica,
         &session.stream_path(),
@@ -272,25 +281,13 @@ async fn a_position_that_expired_with_its_channel_gets_a_resync_before_the_snaps
     let replica = world
         .replica(&["--sse-replay-linger-secs", "0", "--sse-heartbeat-secs", "1"])
         .await;
-    let mut client = stream(&replica, &session.stream_path()).await;
-    client.expect("snapshot").await;
-    world
-        .hold(&session, &[session.seat(0)], LONG)
-        .await
-        .expect("held");
-    let seen = client.expect("held").await;
-    drop(client);
-    world
-        .hold(&session, &[session.seat(1)], LONG)
-        .await
-        .expect("held");
+    let last = watch_one_hold_then_leave(&world, &session, &replica).await;
     // The server notices the closed connection when it next writes to it.
     wait_until("the replica closes the stream", DEADLINE, || async {
         (metric(&replica, "sse_open_streams").await == 0.0).then_some(())
     })
     .await;
 
-    let last = seen.id.clone().expect("an id");
     let mut again = open_stream(
         &replica,
         &session.stream_path(),
