@@ -3,6 +3,7 @@ import { EmptyState } from '@boxoffice/ui';
 import { useCallback } from 'react';
 import { Link, Route, Routes, useNavigate } from 'react-router';
 import { GatePage } from './gate.tsx';
+import { GateProvider } from './gate-context.tsx';
 
 export function App() {
   const navigate = useNavigate();
@@ -18,7 +19,9 @@ export function App() {
           path="/"
           element={
             <RequireRole anyOf={['staff', 'organiser', 'admin']}>
-              <GatePage />
+              <GateProvider>
+                <GatePage />
+              </GateProvider>
             </RequireRole>
           }
         />

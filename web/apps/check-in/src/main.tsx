@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App.tsx';
+import { registerServiceWorker } from './pwa.ts';
 
 // Staff keep their session when the installed app closes: scanning at a gate must not stop for a login.
 const auth: AuthConfig = {
@@ -14,6 +15,8 @@ const auth: AuthConfig = {
   storage: 'local',
   issuer: import.meta.env.VITE_OIDC_ISSUER,
 };
+
+registerServiceWorker();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

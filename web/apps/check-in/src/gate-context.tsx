@@ -1,0 +1,270 @@
+// The gate's state for every screen: its setup, the engine that judges codes, the counters,
+// the scans waiting to sync and the conflicts sync found. Sync runs by itself whenever the
+// phone is online (on the `online` event, then every few seconds while scans wait).
+import { useAuth } from '@boxoffice/auth';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
+import { createCheckInClient, type Manifest, type SigningKey } from './api.ts';
+import {
+  type CheckInDb,
+  type GateSetup,
+  type ManifestSummary,
+  openCheckInDb,
+  readManifestSummary,
+  readSetup,
+  readSigningKey,
+  type SyncedScan,
+} from './db.ts';
+import { GateEngine, storeManifest, type Verdict } from './engine.ts';
+import { importVerifyingKey } from './qr.ts';
+
+function subscribeOnline(onChange: () => void): () => void {
+  window.addEventListener('online', onChange);
+  window.addEventListener('offline', onChange);
+  return () => {
+    window.removeEventListener('online', onChange);
+    window.removeEventListener('offline', onChange);
+  };
+}
+
+export function useOnline(): boolean {
+  return useSyncExternalStore(subscribeOnline, () => navigator.onLine);
+}
+
+export type SyncState =
+  | { kind: 'idle'; lastSyncedAt?: string }
+  | { kind: 'syncing' }
+  | { kind: 'needs-sign-in' }
+  | { kind: 'failed'; message: string };
+
+export interface Gate {
+  status: 'loading' | 'setup' | 'ready' | 'failed';
+  error?: string;
+  setup?: GateSetup;
+  summary?: ManifestSummary;
+  pending: number;
+  conflicts: SyncedScan[];
+  sync: SyncState;
+  online: boolean;
+  /** Stores a new setup with its key and manifest and starts scanning. */
+  begin: (setup: GateSetup, key: SigningKey, manifest: Manifest) => Promise<void>;
+  /** Back to the setup screen; queued scans stay and still sync. */
+  change: () => Promise<void>;
+  scan: (text: string) => Promise<Verdict>;
+  syncNow: () => Promise<void>;
+  dismissConflict: (scanId: string) => Promise<void>;
+}
+
+const GateContext = createContext<Gate | undefined>(undefined);
+
+/** How often waiting scans are retried and the counters refreshed while online. */
+const SYNC_EVERY_MS = 5_000;
+const REFRESH_EVERY_MS = 20_000;
+
+export function GateProvider({ children }: { children: ReactNode }) {
+  const auth = useAuth();
+  const online = useOnline();
+  const client = useMemo(() => createCheckInClient(auth.accessToken), [auth.accessToken]);
+  const [db, setDb] = useState<CheckInDb>();
+  const [status, setStatus] = useState<Gate['status']>('loading');
+  const [error, setError] = useState<string>();
+  const [engine, setEngine] = useState<GateEngine>();
+  const [summary, setSummary] = useState<ManifestSummary>();
+  const [pending, setPending] = useState(0);
+  const [conflicts, setConflicts] = useState<SyncedScan[]>([]);
+  const [sync, setSync] = useState<SyncState>({ kind: 'idle' });
+  const onlineRef = useRef(online);
+  onlineRef.current = online;
+
+  const makeEngine = useCallback(
+    async (database: CheckInDb, setup: GateSetup, key: SigningKey | undefined) =>
+      new GateEngine(
+        { db: database, client, isOnline: () => navigator.onLine },
+        setup,
+        key ? await importVerifyingKey(key.public_key) : undefined,
+      ),
+    [client],
+  );
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const database = await openCheckInDb();
+        const [setup, key, stored] = await Promise.all([
+          readSetup(database),
+          readSigningKey(database),
+          readManifestSummary(database),
+        ]);
+        if (!live) return;
+        setDb(database);
+        if (!setup) return setStatus('setup');
+        const made = await makeEngine(database, setup, key);
+        if (!live) return;
+        setEngine(made);
+        setSummary(stored);
+        setPending(await made.pendingCount());
+        setConflicts(await made.conflicts());
+        setStatus('ready');
+      } catch (cause) {
+        if (!live) return;
+        setError(cause instanceof Error ? cause.message : String(cause));
+        setStatus('failed');
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [makeEngine]);
+
+  const refreshQueue = useCallback(async (current: GateEngine) => {
+    setPending(await current.pendingCount());
+    setConflicts(await current.conflicts());
+  }, []);
+
+  const runSync = useCallback(async () => {
+    if (!engine || !onlineRef.current) return;
+    if ((await engine.pendingCount()) === 0) return;
+    setSync({ kind: 'syncing' });
+    try {
+      await engine.sync();
+      setSync({ kind: 'idle', lastSyncedAt: new Date().toISOString() });
+      // The counters now include what was synced.
+      const fresh = await engine.refreshManifest().catch(() => undefined);
+      if (fresh) setSummary(fresh);
+    } catch (cause) {
+      const statusOf = (cause as { status?: number }).status;
+      if (statusOf === 401) setSync({ kind: 'needs-sign-in' });
+      else setSync({ kind: 'failed', message: cause instanceof Error ? cause.message : String(cause) });
+    } finally {
+      await refreshQueue(engine);
+    }
+  }, [engine, refreshQueue]);
+
+  // Sync as soon as the phone is online, then keep trying while scans wait.
+  useEffect(() => {
+    if (!engine || !online) return;
+    void runSync();
+    const timer = window.setInterval(() => void runSync(), SYNC_EVERY_MS);
+    return () => window.clearInterval(timer);
+  }, [engine, online, runSync]);
+
+  // Live counters while online: the manifest says who entered at every gate.
+  useEffect(() => {
+    if (!engine || !online) return;
+    const refresh = () =>
+      void engine.refreshManifest().then(setSummary, () => {
+        // Counters stay as they were; the next refresh tries again.
+      });
+    refresh();
+    const timer = window.setInterval(refresh, REFRESH_EVERY_MS);
+    return () => window.clearInterval(timer);
+  }, [engine, online]);
+
+  const begin = useCallback(
+    async (setup: GateSetup, key: SigningKey, manifest: Manifest) => {
+      if (!db) throw new Error('the phone storage is not open yet');
+      await db.put('settings', key, 'signing-key');
+      const stored = await storeManifest(db, manifest);
+      await db.put('settings', setup, 'setup');
+      const made = await makeEngine(db, setup, key);
+      setEngine(made);
+      setSummary(stored);
+      await refreshQueue(made);
+      setStatus('ready');
+    },
+    [db, makeEngine, refreshQueue],
+  );
+
+  const change = useCallback(async () => {
+    if (db) await db.delete('settings', 'setup');
+    setEngine(undefined);
+    setStatus('setup');
+  }, [db]);
+
+  const scan = useCallback(
+    async (text: string) => {
+      if (!engine) throw new Error('choose a session first');
+      const verdict = await engine.scan(text);
+      if (verdict.kind === 'admit' && verdict.via === 'online') {
+        // Counted at once; the next manifest refresh brings the other gates' counts.
+        setSummary((current) => current && countAdmission(current, verdict.gate));
+      }
+      await refreshQueue(engine);
+      if (verdict.kind === 'admit' && verdict.via === 'offline' && onlineRef.current) void runSync();
+      return verdict;
+    },
+    [engine, refreshQueue, runSync],
+  );
+
+  const syncNow = useCallback(async () => {
+    if (sync.kind === 'needs-sign-in') return auth.signIn();
+    await runSync();
+  }, [auth, runSync, sync.kind]);
+
+  const dismissConflict = useCallback(
+    async (scanId: string) => {
+      if (!engine) return;
+      await engine.dismissConflict(scanId);
+      await refreshQueue(engine);
+    },
+    [engine, refreshQueue],
+  );
+
+  const value = useMemo<Gate>(
+    () => ({
+      status,
+      ...(error ? { error } : {}),
+      ...(engine ? { setup: engine.setup } : {}),
+      ...(summary ? { summary } : {}),
+      pending,
+      conflicts,
+      sync,
+      online,
+      begin,
+      change,
+      scan,
+      syncNow,
+      dismissConflict,
+    }),
+    [
+      status,
+      error,
+      engine,
+      summary,
+      pending,
+      conflicts,
+      sync,
+      online,
+      begin,
+      change,
+      scan,
+      syncNow,
+      dismissConflict,
+    ],
+  );
+  return <GateContext.Provider value={value}>{children}</GateContext.Provider>;
+}
+
+export function countAdmission(summary: ManifestSummary, gate: string): ManifestSummary {
+  const known = summary.gates.some((count) => count.gate === gate);
+  const gates = known
+    ? summary.gates.map((count) => (count.gate === gate ? { ...count, admitted: count.admitted + 1 } : count))
+    : [...summary.gates, { gate, admitted: 1 }];
+  return { ...summary, admitted: summary.admitted + 1, gates };
+}
+
+export function useGate(): Gate {
+  const gate = useContext(GateContext);
+  if (!gate) throw new Error('useGate needs a <GateProvider> above it');
+  return gate;
+}

@@ -1,0 +1,261 @@
+import 'fake-indexeddb/auto';
+import { ApiError } from '@boxoffice/api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Admission, CheckInClient, Manifest, OfflineScan, ScanResult } from '../src/api.ts';
+import { type CheckInDb, openCheckInDb } from '../src/db.ts';
+import { GateEngine, storeManifest } from '../src/engine.ts';
+import { importVerifyingKey, peekTicketCode } from '../src/qr.ts';
+import { signCode, type TestKey, testKey } from './tickets.ts';
+
+const SESSION = '01920000-0000-7000-8000-00000000aaaa';
+const OTHER_SESSION = '01920000-0000-7000-8000-00000000bbbb';
+const ticketId = (n: number) => `01920000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+
+/** order-service's check-in rules, in memory: the first admission stands; scan ids replay. */
+class FakeServer {
+  admitted = new Map<string, { at: string; gate: string }>();
+  stored = new Map<string, ScanResult>();
+  batches = 0;
+  down = false;
+  constructor(readonly refunded = new Set<string>()) {}
+
+  client(): CheckInClient {
+    const fail = (status: number, detail: Record<string, unknown>) =>
+      new ApiError(status, { code: 'x', message: 'refused', ...detail }, 'POST', '/');
+    const post = async (path: string, { body }: { body: unknown }) => {
+      if (this.down) throw ApiError.network('POST', path, new TypeError('Failed to fetch'));
+      if (path === '/api/check-in/scans') {
+        const { qr, gate } = body as { qr: string; gate: string };
+        const claims = peekTicketCode(qr);
+        if (!claims) throw fail(422, {});
+        if (this.refunded.has(claims.ticketId))
+          throw fail(409, { code: 'ticket_not_valid', status: 'refunded' });
+        const first = this.admitted.get(claims.ticketId);
+        if (first) throw fail(409, { code: 'already_admitted', checked_in_at: first.at, gate: first.gate });
+        const at = new Date().toISOString();
+        this.admitted.set(claims.ticketId, { at, gate });
+        return {
+          outcome: 'admitted',
+          checked_in_at: at,
+          gate,
+          ticket: {
+            ticket_id: claims.ticketId,
+            event_id: 'e',
+            session_id: claims.sessionId,
+            seat_id: claims.seatId ?? null,
+            seat_label: claims.seatId ?? null,
+            block_id: 'b',
+            tier_id: 't',
+            tier_name: 'Stalls',
+            holder_name: claims.holderName,
+          },
+        } satisfies Admission;
+      }
+      this.batches++;
+      const results = (body as { scans: OfflineScan[] }).scans.map((scan): ScanResult => {
+        const replay = this.stored.get(scan.scan_id);
+        if (replay) return replay;
+        const claims = peekTicketCode(scan.qr);
+        const id = claims?.ticketId ?? '';
+        const first = this.admitted.get(id);
+        const result: ScanResult = first
+          ? {
+              scan_id: scan.scan_id,
+              outcome: 'already_admitted',
+              ticket: null,
+              admitted_at: first.at,
+              admitted_gate: first.gate,
+              message: null,
+            }
+          : {
+              scan_id: scan.scan_id,
+              outcome: 'admitted',
+              ticket: null,
+              admitted_at: scan.scanned_at,
+              admitted_gate: scan.gate,
+              message: null,
+            };
+        if (!first) this.admitted.set(id, { at: scan.scanned_at, gate: scan.gate });
+        this.stored.set(scan.scan_id, result);
+        return result;
+      });
+      return { results };
+    };
+    return { post, get: async () => ({}) } as unknown as CheckInClient;
+  }
+}
+
+function manifest(
+  ids: number[],
+  extra: Partial<Record<number, Partial<Manifest['tickets'][number]>>> = {},
+): Manifest {
+  return {
+    session_id: SESSION,
+    event_id: 'e',
+    generated_at: new Date().toISOString(),
+    expected: ids.length,
+    admitted: 0,
+    gates: [],
+    tickets: ids.map((n) => ({
+      ticket_id: ticketId(n),
+      seat_id: `A-${n}`,
+      seat_label: `Row A, seat ${n}`,
+      block_id: 'b',
+      tier_id: 't',
+      tier_name: 'Stalls',
+      holder_name: `Holder ${n}`,
+      status: 'valid',
+      checked_in_at: null,
+      gate: null,
+      ...extra[n],
+    })),
+  };
+}
+
+let db: CheckInDb;
+let key: TestKey;
+let dbCount = 0;
+const setup = {
+  event_id: 'e',
+  event_title: 'Show',
+  session_id: SESSION,
+  session_starts_at: '',
+  gate: 'north',
+};
+
+beforeEach(async () => {
+  db = await openCheckInDb(`test-${++dbCount}`);
+  key = await testKey();
+});
+
+async function engineFor(server: FakeServer, online: { value: boolean }, gate = 'north') {
+  return new GateEngine(
+    { db, client: server.client(), isOnline: () => online.value },
+    { ...setup, gate },
+    await importVerifyingKey(key.publicKey),
+  );
+}
+
+const code = (n: number, session = SESSION) =>
+  signCode({ ticketId: ticketId(n), sessionId: session, seatId: `A-${n}`, holderName: `Holder ${n}` }, key);
+
+describe('the gate engine', () => {
+  it('admits online once, then refuses with the first admission', async () => {
+    const server = new FakeServer();
+    const engine = await engineFor(server, { value: true });
+    await storeManifest(db, manifest([1]));
+    const first = await engine.scan(await code(1));
+    expect(first).toMatchObject({
+      kind: 'admit',
+      via: 'online',
+      gate: 'north',
+      ticket: { seatLabel: 'A-1' },
+    });
+    const second = await engine.scan(await code(1));
+    expect(second).toMatchObject({ kind: 'refuse', reason: 'already_admitted', admittedGate: 'north' });
+  });
+
+  it('refuses a ticket for another session and a forged code before asking the server', async () => {
+    const server = new FakeServer();
+    const engine = await engineFor(server, { value: true });
+    expect(await engine.scan(await code(2, OTHER_SESSION))).toMatchObject({ reason: 'wrong_session' });
+    const genuine = await code(3);
+    const forged = `${genuine.slice(0, 10)}${genuine[10] === 'A' ? 'B' : 'A'}${genuine.slice(11)}`;
+    expect(await engine.scan(forged)).toMatchObject({ kind: 'refuse', reason: 'forged' });
+    expect(server.admitted.size).toBe(0);
+  });
+
+  it('queues offline admissions and syncs them exactly once', async () => {
+    const server = new FakeServer();
+    const online = { value: false };
+    const engine = await engineFor(server, online);
+    await storeManifest(db, manifest([1, 2, 3]));
+    for (const n of [1, 2, 3])
+      expect(await engine.scan(await code(n))).toMatchObject({ kind: 'admit', via: 'offline' });
+    expect(await engine.scan(await code(2))).toMatchObject({
+      reason: 'already_admitted',
+      admittedGate: 'north',
+    });
+    expect(await engine.pendingCount()).toBe(3);
+    online.value = true;
+    const [a, b] = await Promise.all([engine.sync(), engine.sync()]);
+    expect(a).toEqual({ sent: 3, admitted: 3, conflicts: 0 });
+    expect(b).toBe(a);
+    expect(await engine.sync()).toEqual({ sent: 0, admitted: 0, conflicts: 0 });
+    expect(server.admitted.size).toBe(3);
+    expect(server.batches).toBe(1);
+    expect(await engine.pendingCount()).toBe(0);
+    // The synced admissions still refuse a second scan offline.
+    online.value = false;
+    expect(await engine.scan(await code(1))).toMatchObject({ reason: 'already_admitted' });
+  });
+
+  it('falls back to offline when the server cannot be reached', async () => {
+    const server = new FakeServer();
+    server.down = true;
+    const engine = await engineFor(server, { value: true });
+    await storeManifest(db, manifest([1]));
+    expect(await engine.scan(await code(1))).toMatchObject({ kind: 'admit', via: 'offline' });
+    expect(await engine.pendingCount()).toBe(1);
+    await expect(engine.sync()).rejects.toThrow();
+    expect(await engine.pendingCount()).toBe(1);
+    server.down = false;
+    expect(await engine.sync()).toMatchObject({ admitted: 1 });
+  });
+
+  it('shows a conflict when another gate admitted the ticket first', async () => {
+    const server = new FakeServer();
+    const online = { value: false };
+    const engine = await engineFor(server, online, 'south');
+    await storeManifest(db, manifest([7]));
+    expect(await engine.scan(await code(7))).toMatchObject({ kind: 'admit', via: 'offline' });
+    server.admitted.set(ticketId(7), { at: '2026-01-01T19:00:00Z', gate: 'north' });
+    online.value = true;
+    expect(await engine.sync()).toMatchObject({ conflicts: 1 });
+    const [conflict] = await engine.conflicts();
+    expect(conflict).toMatchObject({
+      outcome: 'already_admitted',
+      admitted_gate: 'north',
+      qr_label: 'seat Row A, seat 7, Holder 7',
+    });
+    await engine.dismissConflict(conflict?.scan_id ?? '');
+    expect(await engine.conflicts()).toEqual([]);
+  });
+
+  it('refuses refunded tickets and already admitted ones from the manifest offline', async () => {
+    const engine = await engineFor(new FakeServer(), { value: false });
+    await storeManifest(
+      db,
+      manifest([1, 2], {
+        1: { status: 'refunded' },
+        2: { checked_in_at: '2026-01-01T19:00:00Z', gate: 'east' },
+      }),
+    );
+    expect(await engine.scan(await code(1))).toMatchObject({
+      reason: 'not_valid',
+      message: 'This ticket is refunded.',
+    });
+    expect(await engine.scan(await code(2))).toMatchObject({
+      reason: 'already_admitted',
+      admittedGate: 'east',
+    });
+  });
+
+  it('admits a genuine ticket missing from the manifest, with a note, and only once', async () => {
+    const engine = await engineFor(new FakeServer(), { value: false });
+    await storeManifest(db, manifest([]));
+    expect(await engine.scan(await code(9))).toMatchObject({
+      kind: 'admit',
+      note: expect.stringMatching(/Not in/),
+    });
+    expect(await engine.scan(await code(9))).toMatchObject({ reason: 'already_admitted' });
+  });
+
+  it('keeps unsynced admissions marked when the manifest is downloaded again', async () => {
+    const engine = await engineFor(new FakeServer(), { value: false });
+    await storeManifest(db, manifest([1]));
+    await engine.scan(await code(1));
+    await storeManifest(db, manifest([1]));
+    expect(await engine.scan(await code(1))).toMatchObject({ reason: 'already_admitted' });
+  });
+});
