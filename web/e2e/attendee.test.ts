@@ -14,7 +14,10 @@ describe('the attendee app', () => {
       await page.locator('.event-card').first().waitFor();
       await page.getByLabel('Search events').fill('orchestra');
       await page.waitForURL(/\?q=orchestra/);
-      await page.getByRole('link', { name: DEMO_EVENT }).waitFor();
+      await page
+        .getByRole('region', { name: 'Search results' })
+        .getByRole('link', { name: DEMO_EVENT })
+        .waitFor();
       await expectAccessible(page);
       await keepScreenshot(page, `attendee-catalogue-${viewport}`);
 
@@ -56,7 +59,10 @@ describe('the attendee app', () => {
     await signIn(page, 'attendee@boxoffice.test');
     expect(new URL(page.url()).search).toBe('?q=orchestra'); // back where they were
     await page.getByText('Alex Attendee').waitFor();
-    await page.getByRole('link', { name: DEMO_EVENT }).click();
+    await page
+      .getByRole('region', { name: 'Search results' })
+      .getByRole('link', { name: DEMO_EVENT })
+      .click();
     await page.getByRole('heading', { level: 1, name: DEMO_EVENT }).waitFor();
     await page.getByRole('heading', { name: 'Prices' }).waitFor();
     await expectAccessible(page);

@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App.tsx';
+import { I18nProvider } from './i18n.tsx';
 
 const auth: AuthConfig = {
   clientId: 'boxoffice-web',
@@ -17,12 +18,14 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <AuthProvider config={auth}>
-      <ToastProvider>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
-      </ToastProvider>
-    </AuthProvider>
+    <I18nProvider>
+      <AuthProvider config={auth}>
+        <ToastProvider>
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
+        </ToastProvider>
+      </AuthProvider>
+    </I18nProvider>
   </StrictMode>,
 );

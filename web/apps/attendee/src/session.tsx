@@ -1,0 +1,635 @@
+// A session's live seat map: drawn from the seat-map snapshot, kept current from the seat
+// stream, with seats chosen by pointer or keyboard, best available, standing places, and the
+// hold that starts the checkout.
+import { ApiError, openPublicStream, type StreamHandle, type StreamState } from '@boxoffice/api';
+import { useApi, useAuth } from '@boxoffice/auth';
+import {
+  buildScene,
+  colourToCss,
+  describeSeat,
+  type Scene,
+  type SeatMapSnapshot,
+  SeatMapView,
+  type SeatState,
+  SeatStateTable,
+} from '@boxoffice/seatmap';
+import { ApiErrorState, Button, LoadingState, useRemote } from '@boxoffice/ui';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { guestBuyerId, type HeldPlaces, type TierState, useHold } from './hold.tsx';
+import { type I18n, type MessageKey, useI18n } from './i18n.tsx';
+import { loadSeatMap, unavailableSeats } from './seat_map_data.ts';
+
+/** The most places one buyer holds at once; the API refuses larger holds anyway. */
+export const MAX_PLACES = 10;
+const STREAM_EVENTS = ['snapshot', 'held', 'released', 'sold', 'resync'];
+
+/** "Row C, seat 12, Stalls, £45, available", worded from the message catalogue. */
+export function seatLabel(i18n: I18n, scene: Scene, states: SeatStateTable, seat: number): string {
+  const description = describeSeat(scene, states, seat);
+  if (!description) return '';
+  const parts = [i18n.t('seat.row', { row: description.rowLabel, seat: description.seatNumber })];
+  if (description.tierName) parts.push(description.tierName);
+  if (description.priceMinor !== null && description.currency)
+    parts.push(i18n.price(description.priceMinor, description.currency));
+  parts.push(i18n.t(`state.${description.state}` as MessageKey));
+  return parts.join(', ');
+}
+
+interface Loaded {
+  snapshot: SeatMapSnapshot;
+  scene: Scene;
+  states: SeatStateTable;
+}
+
+export function SessionPage() {
+  const { sessionId = '' } = useParams();
+  const api = useApi();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const map = useRemote(
+    async (signal) => {
+      const snapshot = await loadSeatMap(sessionId, signal);
+      const scene = buildScene(snapshot.layout, snapshot.tiers);
+      const states = new SeatStateTable(scene);
+      states.applySnapshot(snapshot);
+      return { snapshot, scene, states } satisfies Loaded;
+    },
+    [sessionId],
+  );
+  const eventId = map.data?.snapshot.event_id;
+  const event = useRemote(
+    (signal) =>
+      eventId
+        ? api.catalog.get('/api/catalog/events/{id}', { path: { id: eventId }, signal })
+        : new Promise<never>(() => {}),
+    [api, eventId],
+  );
+  if (map.status === 'loading') return <LoadingState label={t('session.loading')} />;
+  if (map.status === 'error')
+    return <ApiErrorState error={map.error} onRetry={map.reload} what={t('session.what')} />;
+  const session = event.data?.sessions.find((item) => item.session_id === sessionId);
+  return (
+    <LiveSeatMap
+      key={sessionId}
+      sessionId={sessionId}
+      loaded={map.data}
+      eventTitle={event.data?.title ?? ''}
+      startsAt={session?.starts_at ?? null}
+      timeZone={session?.venue?.timezone ?? null}
+      venue={session?.venue ? `${session.venue.name}, ${session.venue.city}` : null}
+    />
+  );
+}
+
+interface Tooltip {
+  seat: number;
+  x: number;
+  y: number;
+}
+
+function LiveSeatMap({
+  sessionId,
+  loaded,
+  eventTitle,
+  startsAt,
+  timeZone,
+  venue,
+}: {
+  sessionId: string;
+  loaded: Loaded;
+  eventTitle: string;
+  startsAt: string | null;
+  timeZone: string | null;
+  venue: string | null;
+}) {
+  const auth = useAuth();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const navigate = useNavigate();
+  const holds = useHold();
+  const { scene, states, snapshot } = loaded;
+  const container = useRef<HTMLDivElement>(null);
+  const view = useRef<SeatMapView | null>(null);
+  const [tooltip, setTooltip] = useState<Tooltip | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [streamState, setStreamState] = useState<StreamState>('connecting');
+  const [catchingUp, setCatchingUp] = useState(false);
+  const [version, setVersion] = useState(0);
+  const [standing, setStanding] = useState<Record<string, number>>({});
+  const [holding, setHolding] = useState(false);
+  const [holdError, setHoldError] = useState<string | null>(null);
+  const pending = useRef(new Set<string>());
+  const mapId = useId();
+  const onSale = snapshot.session_status === 'ON_SALE';
+  const existing = holds.current?.hold.session_id === sessionId ? holds.current : undefined;
+
+  // Every state change re-renders the selection panel once per frame at most.
+  useEffect(() => {
+    let frame = 0;
+    const off = states.subscribe(() => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setVersion((n) => n + 1);
+      });
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+    };
+  }, [states]);
+
+  // Places already held for this buyer (back from the checkout) show as theirs.
+  useEffect(() => {
+    if (existing)
+      states.setMine(
+        existing.hold.seats.map((seat) => seat.seat_id),
+        true,
+      );
+  }, [existing, states]);
+
+  const describe = useCallback((seat: number) => seatLabel(i18n, scene, states, seat), [i18n, scene, states]);
+
+  const activate = useCallback(
+    (seat: number) => {
+      const state = states.state(seat);
+      if (state === 'selected') {
+        states.toggleSelected(seat);
+      } else if (state === 'free') {
+        if (states.selectedSeats().length >= MAX_PLACES) {
+          setNotice(t('session.max', { max: MAX_PLACES }));
+          return;
+        }
+        states.toggleSelected(seat);
+      }
+      setAnnouncement(describe(seat));
+    },
+    [states, describe, t],
+  );
+
+  // The map itself: imperative, outside React, mounted once per scene.
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    let cancelled = false;
+    let created: SeatMapView | null = null;
+    void SeatMapView.create({
+      container: element,
+      scene,
+      states,
+      onSeatActivate: (seat) => activateRef.current(seat),
+      onBlockActivate: (block) => {
+        const area = scene.blocks[block];
+        if (area?.kind === 'standing') document.getElementById(`${mapId}-standing-${area.id}`)?.focus();
+      },
+      onHover: (seat, at) => setTooltip(seat >= 0 ? { seat, x: at.x, y: at.y } : null),
+      onFocus: (seat) => {
+        const current = created ?? view.current;
+        const bounds = scene.seatBounds(seat);
+        const at = current?.camera.worldToScreen({ x: (bounds.minX + bounds.maxX) / 2, y: bounds.minY });
+        setTooltip(at ? { seat, x: at.x, y: at.y } : null);
+        setAnnouncement(describeRef.current(seat));
+      },
+    }).then((made) => {
+      if (cancelled) {
+        made.destroy();
+        return;
+      }
+      created = made;
+      view.current = made;
+      made.canvas.setAttribute('aria-hidden', 'true');
+      element.dataset.ready = 'true';
+    });
+    return () => {
+      cancelled = true;
+      created?.destroy();
+      view.current = null;
+    };
+  }, [scene, states, mapId]);
+  const activateRef = useRef(activate);
+  activateRef.current = activate;
+  const describeRef = useRef(describe);
+  describeRef.current = describe;
+
+  // The live stream: every change lands in the state table in place.
+  useEffect(() => {
+    let stream: StreamHandle | undefined;
+    const reload = () => {
+      setCatchingUp(true);
+      loadSeatMap(sessionId).then(
+        (fresh) => {
+          states.applySnapshot(fresh);
+          setCatchingUp(false);
+        },
+        () => undefined, // the snapshot event that follows a resync catches up instead
+      );
+    };
+    stream = openPublicStream(`/api/catalog/sessions/${encodeURIComponent(sessionId)}/seats/stream`, {
+      events: STREAM_EVENTS,
+      onStateChange: setStreamState,
+      onMessage: (message) => {
+        let data: unknown;
+        try {
+          data = JSON.parse(message.data);
+        } catch {
+          return;
+        }
+        if (message.type === 'resync') {
+          reload();
+          return;
+        }
+        const report = states.applyStreamEvent(message.type, data);
+        if (message.type === 'snapshot') setCatchingUp(false);
+        if (!report) return;
+        const lost = report.lostSelection.filter((id) => !pending.current.has(id));
+        if (lost.length > 0) {
+          const labels = lost.map((id) => scene.seatLabels[scene.seatIndex(id)] ?? id).join(', ');
+          setNotice(t(lost.length === 1 ? 'session.taken.one' : 'session.taken.other', { seats: labels }));
+        }
+      },
+    });
+    return () => stream?.close();
+  }, [sessionId, states, scene, t]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the table's change counter
+  const selected = useMemo(() => states.selectedSeats(), [states, version]);
+  const standingAreas = scene.blocks.filter((block) => block.kind === 'standing');
+  const standingCount = Object.values(standing).reduce((sum, n) => sum + n, 0);
+  const totalPlaces = selected.length + standingCount;
+  const currency = snapshot.tiers[0]?.currency ?? 'GBP';
+  const tierOf = (tierId: string | null | undefined) =>
+    snapshot.tiers.find((tier) => tier.tier_id === tierId);
+  const total =
+    selected.reduce((sum, id) => sum + (scene.seatTierOf(scene.seatIndex(id))?.priceMinor ?? 0), 0) +
+    standingAreas.reduce(
+      (sum, block) => sum + (standing[block.id] ?? 0) * (scene.tiers[block.tierIndex]?.priceMinor ?? 0),
+      0,
+    );
+
+  const startHold = async (body: {
+    seats?: string[];
+    standing?: { block_id: string; quantity: number }[];
+    tier_id?: string;
+    quantity?: number;
+  }) => {
+    setHolding(true);
+    setHoldError(null);
+    setNotice(null);
+    for (const id of body.seats ?? []) pending.current.add(id);
+    try {
+      const hold = await auth.api.sales.post('/api/sales/sessions/{id}/holds', {
+        path: { id: sessionId },
+        body: { ...body, buyer_id: auth.status === 'signed-in' ? undefined : guestBuyerId() },
+      });
+      states.clearSelection();
+      states.setMine(
+        hold.seats.map((seat) => seat.seat_id),
+        true,
+      );
+      const held: HeldPlaces = {
+        hold,
+        eventId: snapshot.event_id,
+        eventTitle,
+        startsAt,
+        timeZone,
+        venue,
+        tiers: snapshot.tiers as TierState[],
+        blockNames: Object.fromEntries(scene.blocks.map((block) => [block.id, block.name])),
+      };
+      holds.set(held);
+      setStanding({});
+      navigate('/checkout');
+    } catch (error) {
+      const taken = unavailableSeats(error);
+      if (taken.length > 0) states.setSelected(taken, false);
+      setHoldError(
+        error instanceof ApiError && error.status === 409 ? t('session.unavailable') : errorText(error),
+      );
+    } finally {
+      pending.current.clear();
+      setHolding(false);
+    }
+  };
+
+  const zoom = (factor: number) => {
+    view.current?.camera.zoomBy(factor);
+    view.current?.invalidate();
+  };
+
+  const tooltipSeat = tooltip ? describeSeat(scene, states, tooltip.seat) : null;
+
+  return (
+    <article className="session-page">
+      <p>
+        <Link to={`/events/${encodeURIComponent(snapshot.event_id)}`}>{t('session.back')}</Link>
+      </p>
+      <header className="session-page__head">
+        <h1 className="bx-page-title">{eventTitle || '\u00a0'}</h1>
+        <p className="bx-lede">
+          {startsAt ? i18n.dateTime(startsAt, timeZone) : ''}
+          {venue ? ` · ${venue}` : ''}
+        </p>
+      </header>
+      {!onSale ? (
+        <p className="bx-form-alert" role="alert">
+          {t('session.notOnSale')}
+        </p>
+      ) : null}
+      <div className="session-page__layout">
+        <section className="seatmap-panel" aria-labelledby={`${mapId}-legend`}>
+          <div className="seatmap-panel__bar">
+            <h2 id={`${mapId}-legend`} className="visually-hidden">
+              {t('session.legend')}
+            </h2>
+            <ul className="legend">
+              {scene.tiers.map((tier) => (
+                <li key={tier.id}>
+                  <span
+                    className="legend__swatch"
+                    style={{ background: colourToCss(tier.colour) }}
+                    aria-hidden="true"
+                  />
+                  <span>{tier.name}</span>
+                  {tier.priceMinor !== null && tier.currency ? (
+                    <strong>{i18n.price(tier.priceMinor, tier.currency)}</strong>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+            <span className={`live live--${streamState}`} role="status">
+              {catchingUp
+                ? t('session.catchingUp')
+                : streamState === 'reconnecting'
+                  ? t('session.reconnecting')
+                  : streamState === 'open'
+                    ? t('session.live')
+                    : ''}
+            </span>
+          </div>
+          <ul className="legend legend--states" aria-hidden="true">
+            {(['free', 'held', 'sold', 'selected', 'mine'] as SeatState[]).map((state) => (
+              <li key={state}>
+                <span className={`state-key state-key--${state}`} />
+                {t(`state.${state}` as MessageKey)}
+              </li>
+            ))}
+          </ul>
+          <div className="seatmap-frame">
+            <div
+              ref={container}
+              className="seatmap"
+              role="application"
+              aria-label={t('session.mapLabel')}
+              aria-describedby={`${mapId}-focus`}
+              data-testid="seat-map"
+              onMouseLeave={() => setTooltip(null)}
+              onBlur={() => setTooltip(null)}
+            />
+            {tooltip && tooltipSeat ? (
+              <div className="seat-tooltip" style={{ left: tooltip.x, top: tooltip.y }} aria-hidden="true">
+                <strong>
+                  {t('seat.row', { row: tooltipSeat.rowLabel, seat: tooltipSeat.seatNumber })} ·{' '}
+                  {tooltipSeat.label}
+                </strong>
+                <span>
+                  {tooltipSeat.tierName}
+                  {tooltipSeat.priceMinor !== null && tooltipSeat.currency
+                    ? ` · ${i18n.price(tooltipSeat.priceMinor, tooltipSeat.currency)}`
+                    : ''}
+                </span>
+                <span>{t(`state.${tooltipSeat.state}` as MessageKey)}</span>
+              </div>
+            ) : null}
+            <div className="seatmap-zoom">
+              <button type="button" onClick={() => zoom(1.4)} aria-label={t('session.zoomIn')}>
+                +
+              </button>
+              <button type="button" onClick={() => zoom(1 / 1.4)} aria-label={t('session.zoomOut')}>
+                −
+              </button>
+              <button type="button" onClick={() => view.current?.fit()} aria-label={t('session.fit')}>
+                ⤢
+              </button>
+            </div>
+          </div>
+          <p id={`${mapId}-focus`} className="visually-hidden" aria-live="polite">
+            {announcement}
+          </p>
+        </section>
+
+        <aside className="selection bx-card" aria-labelledby={`${mapId}-selection`}>
+          <h2 id={`${mapId}-selection`}>{t('session.selection')}</h2>
+          {notice ? (
+            <p className="notice" role="alert">
+              {notice}
+            </p>
+          ) : null}
+          {holdError ? (
+            <p className="bx-form-alert" role="alert">
+              {holdError}
+            </p>
+          ) : null}
+          {existing ? (
+            <div className="selection__held">
+              <p>{t('session.heldNote')}</p>
+              <Link className="bx-button bx-button--primary" to="/checkout">
+                {t('checkout.title')}
+              </Link>
+              <Button
+                variant="secondary"
+                onClick={() => void holds.release().then(() => states.setMine(states.mineSeats(), false))}
+              >
+                {t('checkout.cancel')}
+              </Button>
+            </div>
+          ) : (
+            <>
+              {selected.length === 0 && standingCount === 0 ? (
+                <p className="selection__empty">{t('session.nothingSelected')}</p>
+              ) : (
+                <ul className="selection__list">
+                  {selected.map((id) => {
+                    const seat = scene.seatIndex(id);
+                    const description = describeSeat(scene, states, seat);
+                    const tier = tierOf(description?.tierId);
+                    const what = description
+                      ? t('seat.row', { row: description.rowLabel, seat: description.seatNumber })
+                      : id;
+                    return (
+                      <li key={id}>
+                        <span>
+                          {what}
+                          <small>{description?.tierName}</small>
+                        </span>
+                        <span>{tier ? i18n.price(tier.price_minor, tier.currency) : ''}</span>
+                        <button
+                          type="button"
+                          className="bx-button bx-button--ghost"
+                          aria-label={t('session.remove', { what })}
+                          onClick={() => states.setSelected([id], false)}
+                        >
+                          ×
+                        </button>
+                      </li>
+                    );
+                  })}
+                  {standingAreas
+                    .filter((block) => (standing[block.id] ?? 0) > 0)
+                    .map((block) => (
+                      <li key={block.id}>
+                        <span>
+                          {t('session.standingPlaces', { count: standing[block.id] ?? 0, name: block.name })}
+                        </span>
+                        <span>
+                          {i18n.price(
+                            (standing[block.id] ?? 0) * (scene.tiers[block.tierIndex]?.priceMinor ?? 0),
+                            currency,
+                          )}
+                        </span>
+                        <span />
+                      </li>
+                    ))}
+                </ul>
+              )}
+              {totalPlaces > 0 ? (
+                <div className="selection__actions">
+                  <Button
+                    busy={holding}
+                    disabled={holding || !onSale}
+                    onClick={() =>
+                      void startHold({
+                        seats: selected.length ? selected : undefined,
+                        standing: standingAreas
+                          .filter((block) => (standing[block.id] ?? 0) > 0)
+                          .map((block) => ({ block_id: block.id, quantity: standing[block.id] ?? 0 })),
+                      })
+                    }
+                  >
+                    {holding
+                      ? t('session.holdBusy')
+                      : t('session.hold', { count: totalPlaces, price: i18n.price(total, currency) })}
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    onClick={() => {
+                      states.clearSelection();
+                      setStanding({});
+                    }}
+                  >
+                    {t('session.clear')}
+                  </Button>
+                </div>
+              ) : null}
+
+              {standingAreas.length > 0 ? (
+                <section className="selection__standing" aria-labelledby={`${mapId}-standing`}>
+                  <h3 id={`${mapId}-standing`}>{t('session.standing')}</h3>
+                  {standingAreas.map((block) => {
+                    const places = states.standingPlaces(block.id);
+                    const left = places?.available ?? block.capacity;
+                    return (
+                      <div key={block.id} className="standing-row">
+                        <label htmlFor={`${mapId}-standing-${block.id}`}>
+                          {t('session.standingLeft', { name: block.name, count: i18n.number(left) })}
+                        </label>
+                        <input
+                          id={`${mapId}-standing-${block.id}`}
+                          type="number"
+                          min={0}
+                          max={Math.min(MAX_PLACES, left)}
+                          value={standing[block.id] ?? 0}
+                          onChange={(event) =>
+                            setStanding((current) => ({
+                              ...current,
+                              [block.id]: Math.max(
+                                0,
+                                Math.min(MAX_PLACES, left, Number(event.target.value) || 0),
+                              ),
+                            }))
+                          }
+                        />
+                      </div>
+                    );
+                  })}
+                </section>
+              ) : null}
+
+              <BestAvailable
+                tiers={snapshot.tiers}
+                i18n={i18n}
+                busy={holding}
+                disabled={!onSale}
+                onFind={(tierId, quantity) => void startHold({ tier_id: tierId, quantity })}
+              />
+            </>
+          )}
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+function BestAvailable({
+  tiers,
+  i18n,
+  busy,
+  disabled,
+  onFind,
+}: {
+  tiers: SeatMapSnapshot['tiers'];
+  i18n: I18n;
+  busy: boolean;
+  disabled: boolean;
+  onFind: (tierId: string, quantity: number) => void;
+}) {
+  const { t } = i18n;
+  const id = useId();
+  const [tierId, setTierId] = useState(
+    tiers.find((tier) => tier.available > 0)?.tier_id ?? tiers[0]?.tier_id ?? '',
+  );
+  const [quantity, setQuantity] = useState(2);
+  return (
+    <form
+      className="best"
+      aria-labelledby={`${id}-title`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (tierId) onFind(tierId, quantity);
+      }}
+    >
+      <h3 id={`${id}-title`}>{t('session.best')}</h3>
+      <div className="best__fields">
+        <label htmlFor={`${id}-tier`}>{t('session.tier')}</label>
+        <select id={`${id}-tier`} value={tierId} onChange={(event) => setTierId(event.target.value)}>
+          {tiers.map((tier) => (
+            <option key={tier.tier_id} value={tier.tier_id} disabled={tier.available === 0}>
+              {`${tier.name} — ${i18n.price(tier.price_minor, tier.currency)}`}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-quantity`}>{t('session.quantity')}</label>
+        <select
+          id={`${id}-quantity`}
+          value={quantity}
+          onChange={(event) => setQuantity(Number(event.target.value))}
+        >
+          {Array.from({ length: MAX_PLACES }, (_, index) => index + 1).map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Button type="submit" variant="secondary" disabled={busy || disabled || !tierId}>
+        {t('session.findSeats')}
+      </Button>
+    </form>
+  );
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
