@@ -2,8 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -90,10 +89,18 @@ impl HttpServer {
     }
 }
 
-/// A response sent before its request's body was read (a 401 or 413 before a large upload)
-/// leaves unread bytes on the connection, and the connection is dropped after the response.
-/// Saying `Connection: close` in that case tells a keep-alive proxy not to reuse it: without
-/// it nginx sends the next request down the dying connection and answers that one 502.
+/// Most a response given before its request body was read will read and discard of that body
+/// so the connection can close cleanly or be reused.
+const UNREAD_BODY_DRAIN_BYTES: usize = 1024 * 1024;
+/// How long draining an unread body may delay the response.
+const UNREAD_BODY_DRAIN_TIME: Duration = Duration::from_secs(2);
+
+/// A response given before its request's body was read (a 401 before a POST's JSON, a 413)
+/// leaves bytes on the connection. Closing a socket with unread bytes sends a TCP reset, which
+/// can destroy the response before the proxy has read it: nginx then answers 502. So the rest
+/// of the body is read and discarded (bounded in size and time) before the response goes out;
+/// only a body too large or slow to drain gets `Connection: close`, which keeps a keep-alive
+/// proxy from sending its next request down the dying connection.
 async fn close_if_body_unread(request: Request, next: Next) -> Response {
     let announces_body = request.headers().get(header::CONTENT_LENGTH).map_or_else(
         || request.headers().contains_key(header::TRANSFER_ENCODING),
@@ -102,21 +109,58 @@ async fn close_if_body_unread(request: Request, next: Next) -> Response {
     if !announces_body {
         return next.run(request).await;
     }
-    let read_to_end = Arc::new(AtomicBool::new(false));
     let (parts, body) = request.into_parts();
-    let marker = Arc::clone(&read_to_end);
-    let end = futures::stream::poll_fn(move |_| {
-        marker.store(true, Ordering::Relaxed);
-        Poll::Ready(None)
+    // The body stays here so that whatever the handler leaves unread can be drained after it.
+    let unread = Arc::new(Mutex::new(Some(body.into_data_stream())));
+    let handler_side = Arc::clone(&unread);
+    let stream = futures::stream::poll_fn(move |cx| {
+        let mut slot = handler_side
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(stream) = slot.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let next = stream.poll_next_unpin(cx);
+        if matches!(next, Poll::Ready(None)) {
+            *slot = None;
+        }
+        next
     });
-    let body = Body::from_stream(body.into_data_stream().chain(end));
-    let mut response = next.run(Request::from_parts(parts, body)).await;
-    if !read_to_end.load(Ordering::Relaxed) {
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    let mut response = next
+        .run(Request::from_parts(parts, Body::from_stream(stream)))
+        .await;
+    let rest = unread
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(rest) = rest {
+        let drained = tokio::time::timeout(UNREAD_BODY_DRAIN_TIME, drain(rest))
+            .await
+            .unwrap_or(false);
+        if !drained {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
     }
     response
+}
+
+/// Reads and discards a body; false when it is larger than the drain limit or fails.
+async fn drain(mut rest: axum::body::BodyDataStream) -> bool {
+    let mut seen = 0usize;
+    while let Some(chunk) = rest.next().await {
+        match chunk {
+            Ok(bytes) => {
+                seen += bytes.len();
+                if seen > UNREAD_BODY_DRAIN_BYTES {
+                    return false;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 /// Request count and latency per route template (not per concrete path, to bound cardinality).
