@@ -232,6 +232,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .routes(routes!(tickets::ticket_signing_key))
         .routes(routes!(check_in::scan_ticket))
         .routes(routes!(check_in::scan_batch))
+        .routes(routes!(check_in::session_manifest))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .split_for_parts();
     // Applied to the finished document: the routes add their paths after `ApiDoc`.

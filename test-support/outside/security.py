@@ -206,6 +206,7 @@ def routes(world: World):
         # A batch is accepted from anyone signed in and refused scan by scan (see
         # batch_refusals): an offline phone syncs whatever it queued.
         ("POST", "/api/check-in/scans/batch"): (SIGNED_IN, lambda: ("/api/check-in/scans/batch", {"scans": []}, {})),
+        ("GET", "/api/check-in/sessions/{id}/manifest"): (GATE, fixed(f"/api/check-in/sessions/{session}/manifest")),
     }
 
 

@@ -104,6 +104,51 @@ pub async fn for_gate(
     .await
 }
 
+/// A session's owners: its event and the event's organisation.
+pub async fn session_owner(
+    executor: impl PgExecutor<'_>,
+    session_id: Uuid,
+) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
+    sqlx::query_as(
+        "select s.event_id, e.organisation_id from session s join event e using (event_id)
+         where s.session_id = $1",
+    )
+    .bind(session_id)
+    .fetch_optional(executor)
+    .await
+}
+
+/// What a gate keeps of one ticket to decide offline: no buyer data beyond the name printed
+/// on the ticket.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ManifestTicket {
+    pub ticket_id: Uuid,
+    pub seat_id: Option<String>,
+    pub block_id: String,
+    pub tier_id: Uuid,
+    pub tier_name: Option<String>,
+    pub holder_name: String,
+    pub status: String,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_in_gate: Option<String>,
+}
+
+pub async fn manifest(
+    executor: impl PgExecutor<'_>,
+    session_id: Uuid,
+) -> Result<Vec<ManifestTicket>, sqlx::Error> {
+    sqlx::query_as(
+        "select t.ticket_id, t.seat_id, t.block_id, t.tier_id, tr.name as tier_name,
+                t.holder_name, t.status, t.checked_in_at, t.checked_in_gate
+         from ticket t left join tier tr using (tier_id)
+         where t.session_id = $1
+         order by t.seat_id nulls last, t.ticket_id",
+    )
+    .bind(session_id)
+    .fetch_all(executor)
+    .await
+}
+
 /// The one conditional update of a live scan: admits only a valid ticket not yet admitted.
 pub async fn admit(
     executor: impl PgExecutor<'_>,

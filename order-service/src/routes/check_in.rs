@@ -3,7 +3,7 @@
 //! scans of one ticket admit one person. Offline devices sync batches of scans made while
 //! disconnected; a batch can be sent again safely.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use axum::Json;
 use axum::extract::State;
@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::{Authenticated, Principal};
+use service_runtime::params::Path;
 use shared_dto::seat_hold::{SalesActivity, SalesActivityKind};
 use shared_dto::ticket_qr;
 use uuid::Uuid;
@@ -503,4 +504,121 @@ async fn store(
         .await?
         .ok_or_else(|| ApiError::Busy("a replayed scan vanished".into()))?;
     serde_json::from_value(stored).map_err(ApiError::internal)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Manifest {
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub generated_at: DateTime<Utc>,
+    /// Tickets that may enter (status `valid`), admitted or not.
+    pub expected: u64,
+    /// Valid tickets already admitted.
+    pub admitted: u64,
+    /// Admissions per gate, busiest first.
+    pub gates: Vec<GateCount>,
+    pub tickets: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct GateCount {
+    pub gate: String,
+    pub admitted: u64,
+}
+
+/// One ticket as a gate needs it offline: what to show and whether it may still enter.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ManifestEntry {
+    pub ticket_id: Uuid,
+    /// Null for a standing place.
+    pub seat_id: Option<String>,
+    pub seat_label: Option<String>,
+    pub block_id: String,
+    pub tier_id: Uuid,
+    pub tier_name: Option<String>,
+    /// The name printed on the ticket.
+    pub holder_name: String,
+    /// `valid`, `refunded` or `void`; only a valid ticket enters.
+    pub status: String,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub gate: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/check-in/sessions/{id}/manifest", tag = "check-in",
+    params(("id" = Uuid, Path, description = "the session")),
+    responses(
+        (status = 200, body = Manifest, description = "every ticket of the session with its admission state, for scanning offline, and the session's gate counts"),
+        (status = 403, description = "not staff of the event's organisation"),
+        (status = 404, description = "no such session")),
+    security(("bearer" = [])))]
+pub async fn session_manifest(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(session_id): Path<Uuid>,
+) -> Result<Json<Manifest>, ApiError> {
+    let (event_id, organisation_id) = tickets::session_owner(&state.pool, session_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !may_check_in(&state.pool, &principal, organisation_id).await? {
+        return Err(ApiError::Forbidden(
+            "you are not staff of this event's organisation",
+        ));
+    }
+    let generated_at = Utc::now();
+    let rows = tickets::manifest(&state.pool, session_id).await?;
+    // Seat labels come from the session's map; a session without one sells standing only.
+    let map = sessions::load(&state.pool, &state.seat_maps, session_id)
+        .await
+        .ok()
+        .map(|session| session.map);
+    let mut gates: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut expected, mut admitted) = (0, 0);
+    let tickets = rows
+        .into_iter()
+        .map(|row| {
+            if row.status == "valid" {
+                expected += 1;
+                if row.checked_in_at.is_some() {
+                    admitted += 1;
+                    if let Some(gate) = &row.checked_in_gate {
+                        *gates.entry(gate.clone()).or_default() += 1;
+                    }
+                }
+            }
+            let seat_label = row
+                .seat_id
+                .as_ref()
+                .and_then(|seat_id| Some(map.as_ref()?.seats.get(seat_id)?.label.clone()));
+            ManifestEntry {
+                ticket_id: row.ticket_id,
+                seat_id: row.seat_id,
+                seat_label,
+                block_id: row.block_id,
+                tier_id: row.tier_id,
+                tier_name: row.tier_name,
+                holder_name: row.holder_name,
+                status: row.status,
+                checked_in_at: row.checked_in_at,
+                gate: row.checked_in_gate,
+            }
+        })
+        .collect();
+    let mut gates: Vec<GateCount> = gates
+        .into_iter()
+        .map(|(gate, admitted)| GateCount { gate, admitted })
+        .collect();
+    gates.sort_by(|a, b| {
+        b.admitted
+            .cmp(&a.admitted)
+            .then_with(|| a.gate.cmp(&b.gate))
+    });
+    Ok(Json(Manifest {
+        session_id,
+        event_id,
+        generated_at,
+        expected,
+        admitted,
+        gates,
+        tickets,
+    }))
 }

@@ -360,3 +360,87 @@ async fn offline_scans_with_impossible_times_are_refused_one_by_one() {
     // The refused ticket can still be admitted by a scan with a true time.
     assert_eq!(app.scan(&staff, &codes[0], "north").await.status, 200);
 }
+
+#[tokio::test]
+async fn staff_download_a_sessions_manifest_with_its_admissions_and_nothing_more() {
+    let app = spawn_app().await;
+    let (session, codes) = sold_tickets(&app, 3).await;
+    let staff = app.token(users::STAFF).await;
+    assert_eq!(app.scan(&staff, &codes[0], "north-1").await.status, 200);
+    sqlx::query("update ticket set status = 'refunded' where seat_id = $1")
+        .bind(seat('A', 3))
+        .execute(&app.pool)
+        .await
+        .expect("refund one ticket");
+    let path = format!("/api/check-in/sessions/{}/manifest", session.session_id);
+
+    let manifest = app.call(Method::GET, &path, Some(&staff), None, &[]).await;
+    assert_eq!(manifest.status, 200, "{}", manifest.body);
+    let body = &manifest.body;
+    assert_eq!(body["session_id"], session.session_id.to_string());
+    assert_eq!(body["expected"], 2, "{body}");
+    assert_eq!(body["admitted"], 1, "{body}");
+    assert_eq!(body["gates"], json!([{"gate": "north-1", "admitted": 1}]));
+    let tickets = body["tickets"].as_array().expect("tickets");
+    let summary: Vec<(String, String, bool, Option<String>)> = tickets
+        .iter()
+        .map(|ticket| {
+            (
+                ticket["seat_label"].as_str().expect("label").to_owned(),
+                ticket["status"].as_str().expect("status").to_owned(),
+                ticket["checked_in_at"].is_string(),
+                ticket["gate"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("A1".into(), "valid".into(), true, Some("north-1".into())),
+            ("A2".into(), "valid".into(), false, None),
+            ("A3".into(), "refunded".into(), false, None),
+        ]
+    );
+    assert_eq!(tickets[0]["tier_name"], "Stalls");
+    assert_eq!(tickets[0]["holder_name"], "Grace Hopper");
+    // What a gate needs, not the buyer's contact details or what they paid.
+    let text = body.to_string();
+    assert!(!text.contains("grace@example.com"), "{text}");
+    assert!(tickets[0].get("price_minor").is_none());
+}
+
+#[tokio::test]
+async fn a_manifest_is_for_staff_of_the_events_organisation_only() {
+    let app = spawn_app().await;
+    let (session, _) = sold_tickets(&app, 1).await;
+    let path = format!("/api/check-in/sessions/{}/manifest", session.session_id);
+    for user in [users::STAFF_2, users::ATTENDEE] {
+        let token = app.token(user).await;
+        let response = app.call(Method::GET, &path, Some(&token), None, &[]).await;
+        assert_eq!(response.status, 403, "{user}: {}", response.body);
+    }
+    let anonymous = app.call(Method::GET, &path, None, None, &[]).await;
+    assert_eq!(anonymous.status, 401);
+
+    let staff = app.token(users::STAFF).await;
+    let unknown = format!("/api/check-in/sessions/{}/manifest", Uuid::new_v4());
+    let missing = app
+        .call(Method::GET, &unknown, Some(&staff), None, &[])
+        .await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    let malformed = app
+        .call(
+            Method::GET,
+            "/api/check-in/sessions/not-a-uuid/manifest",
+            Some(&staff),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(malformed.status, 400, "{}", malformed.body);
+    assert!(
+        malformed.body["error"]["field"].is_string(),
+        "{}",
+        malformed.body
+    );
+}

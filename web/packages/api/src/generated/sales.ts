@@ -197,6 +197,11 @@ export type components = {
                 message: string;
             };
         };
+        GateCount: {
+            /** Format: int64 */
+            admitted: number;
+            gate: string;
+        };
         HeldSeat: {
             block_id: string;
             label: string;
@@ -245,6 +250,46 @@ export type components = {
              *     Seats go adjacent in one row where any row has room, without stranding single seats.
              */
             tier_id?: string | null;
+        };
+        Manifest: {
+            /**
+             * Format: int64
+             * @description Valid tickets already admitted.
+             */
+            admitted: number;
+            /** Format: uuid */
+            event_id: string;
+            /**
+             * Format: int64
+             * @description Tickets that may enter (status `valid`), admitted or not.
+             */
+            expected: number;
+            /** @description Admissions per gate, busiest first. */
+            gates: components["schemas"]["GateCount"][];
+            /** Format: date-time */
+            generated_at: string;
+            /** Format: uuid */
+            session_id: string;
+            tickets: components["schemas"]["ManifestEntry"][];
+        };
+        /** @description One ticket as a gate needs it offline: what to show and whether it may still enter. */
+        ManifestEntry: {
+            block_id: string;
+            /** Format: date-time */
+            checked_in_at?: string | null;
+            gate?: string | null;
+            /** @description The name printed on the ticket. */
+            holder_name: string;
+            /** @description Null for a standing place. */
+            seat_id?: string | null;
+            seat_label?: string | null;
+            /** @description `valid`, `refunded` or `void`; only a valid ticket enters. */
+            status: string;
+            /** Format: uuid */
+            ticket_id: string;
+            /** Format: uuid */
+            tier_id: string;
+            tier_name?: string | null;
         };
         MyTickets: {
             tickets: components["schemas"]["Ticket"][];
