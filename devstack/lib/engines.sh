@@ -182,6 +182,8 @@ migrate_services() {
     || fail "command-service migrations failed; see $LOGS/migrate.log"
   "$(binary order-service)" migrate >>"$LOGS/migrate.log" 2>&1 \
     || fail "order-service migrations failed; see $LOGS/migrate.log"
+  "$(binary scheduler)" migrate >>"$LOGS/migrate.log" 2>&1 \
+    || fail "scheduler migrations failed; see $LOGS/migrate.log"
 }
 start_service() {
   local command=("$(binary "$1")")
@@ -199,6 +201,11 @@ start_service() {
     # A consumer group per broker lifetime: the in-memory broker forgets committed offsets when
     # it restarts anyway, and tansu can leave a reused group without assignments.
     command=(env "PROJECTOR_GROUP_ID=boxoffice-projector-$(cat "$RUN/kafka.epoch" 2>/dev/null || echo 0)" "${command[@]}")
+  fi
+  if [ "$1" = scheduler ]; then
+    # As the projector: its plan lives in PostgreSQL, so a fresh group that replays the
+    # re-snapshotted topics only confirms it.
+    command=(env "SCHEDULER_GROUP_ID=boxoffice-scheduler-$(cat "$RUN/kafka.epoch" 2>/dev/null || echo 0)" "${command[@]}")
   fi
   LISTEN_ADDR="127.0.0.1:$(service_port "$1")" LOG_FORMAT=json spawn "$1" "${command[@]}"
 }

@@ -1,10 +1,13 @@
 //! The scheduler configuration: flags, with environment variables as the usual source.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use service_runtime::ServerArgs;
-use service_runtime::engine::{KafkaArgs, PostgresArgs};
+use service_runtime::engine::{KafkaArgs, OidcArgs, PostgresArgs};
 use service_runtime::telemetry::LogArgs;
+
+use crate::feed::Scope;
 
 /// Where the service listens when neither `--listen` nor `LISTEN_ADDR` says otherwise.
 pub const DEFAULT_ADDR: SocketAddr =
@@ -17,6 +20,8 @@ pub const DEFAULT_ADDR: SocketAddr =
     about = "Durable time-based jobs driven by session changes: on-sale, close, reminders, expiry sweeps."
 )]
 pub struct Config {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     #[command(flatten)]
     pub server: ServerArgs,
     #[command(flatten)]
@@ -25,4 +30,80 @@ pub struct Config {
     pub postgres: PostgresArgs,
     #[command(flatten)]
     pub kafka: KafkaArgs,
+    #[command(flatten)]
+    pub oidc: OidcArgs,
+    #[command(flatten)]
+    pub jobs: JobArgs,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Run the jobs and serve the operational endpoints (the default).
+    Serve,
+    /// Apply the scheduler's database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct JobArgs {
+    /// Consumer group of the change feed; every replica of the scheduler shares it.
+    #[arg(
+        long,
+        env = "SCHEDULER_GROUP_ID",
+        default_value = "boxoffice-scheduler"
+    )]
+    pub group_id: String,
+    /// Debezium's topic prefix (`<prefix>.public.<table>`).
+    #[arg(long, env = "CDC_TOPIC_PREFIX", default_value = shared_dto::topic::CDC_TOPIC_PREFIX)]
+    pub topic_prefix: String,
+    /// command-service, which the scheduler asks to change session status.
+    #[arg(long, env = "COMMAND_API_URL", default_value = "http://127.0.0.1:8081")]
+    pub command_api_url: String,
+    /// The client-credentials client the scheduler signs in as.
+    #[arg(long, env = "SERVICE_CLIENT_ID", default_value = "boxoffice-services")]
+    pub service_client_id: String,
+    /// Its secret (the local identity provider's development secret by default).
+    #[arg(
+        long,
+        env = "SERVICE_CLIENT_SECRET",
+        default_value = "boxoffice-services-secret",
+        hide_default_value = true
+    )]
+    pub service_client_secret: ClientSecret,
+    /// How often due jobs are looked for, in milliseconds.
+    #[arg(long, env = "SCHEDULER_POLL_MS", default_value_t = 1000)]
+    pub poll_ms: u64,
+    /// Which sessions to plan for; not a flag: see [`Scope`].
+    #[arg(skip)]
+    pub scope: Scope,
+}
+
+impl JobArgs {
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.poll_ms.max(10))
+    }
+}
+
+/// A secret that stays out of logs and `Debug` output.
+#[derive(Clone)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ClientSecret {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("ClientSecret(redacted)")
+    }
+}
+
+impl std::str::FromStr for ClientSecret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(secret: &str) -> Result<Self, Self::Err> {
+        Ok(Self(secret.to_owned()))
+    }
 }

@@ -4,7 +4,19 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use service_runtime::StartupError;
 use shared_dto::error::ErrorBody;
+
+/// Why the service could not be put together from its configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Runtime(#[from] StartupError),
+    #[error("the change feed's consumer: {0}")]
+    Feed(#[from] rdkafka::error::KafkaError),
+    #[error("the command API client: {0}")]
+    CommandApi(#[from] reqwest::Error),
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
