@@ -2,8 +2,11 @@ import { AppFrame, hasAnyRole, RequireRole, SignInCallback, useAuth } from '@box
 import { EmptyState, type NavItem } from '@boxoffice/ui';
 import { useCallback } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { DashboardPage } from './dashboard.tsx';
+import { EventListPage, EventPage } from './events.tsx';
 import { HomePage } from './home.tsx';
 import { OrganisationProvider, OrganisationSwitcher } from './organisation.tsx';
+import { WizardPage } from './wizard.tsx';
 
 const renderLink = (item: NavItem) => (
   <Link to={item.href.replace(/^\/manage/, '') || '/'} aria-current={item.current ? 'page' : undefined}>
@@ -27,7 +30,12 @@ export function App() {
         app="organiser"
         appName="Manage"
         nav={
-          organiser ? [{ href: '/manage/', label: 'Organisations', current: location.pathname === '/' }] : []
+          organiser
+            ? [
+                { href: '/manage/', label: 'Organisations', current: location.pathname === '/' },
+                { href: '/manage/events', label: 'Events', current: location.pathname.startsWith('/events') },
+              ]
+            : []
         }
         renderLink={renderLink}
         accountExtras={<OrganisationSwitcher />}
@@ -42,6 +50,21 @@ export function App() {
               </RequireRole>
             }
           />
+          {(
+            [
+              ['/events', <EventListPage key="list" />],
+              ['/events/new', <WizardPage key="new" />],
+              ['/events/:eventId/edit/:step', <WizardPage key="wizard" />],
+              ['/events/:eventId', <EventPage key="event" />],
+              ['/events/:eventId/sales', <DashboardPage key="sales" />],
+            ] as const
+          ).map(([path, element]) => (
+            <Route
+              key={path}
+              path={path}
+              element={<RequireRole anyOf={['organiser', 'admin']}>{element}</RequireRole>}
+            />
+          ))}
           <Route
             path="*"
             element={
