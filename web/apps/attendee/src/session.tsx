@@ -112,7 +112,7 @@ function LiveSeatMap({
   const container = useRef<HTMLDivElement>(null);
   const view = useRef<SeatMapView | null>(null);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
-  const [announcement, setAnnouncement] = useState('');
+  const [focused, setFocused] = useState(-1);
   const [notice, setNotice] = useState<string | null>(null);
   const [streamState, setStreamState] = useState<StreamState>('connecting');
   const [catchingUp, setCatchingUp] = useState(false);
@@ -164,9 +164,9 @@ function LiveSeatMap({
         }
         states.toggleSelected(seat);
       }
-      setAnnouncement(describe(seat));
+      setFocused(seat);
     },
-    [states, describe, t],
+    [states, t],
   );
 
   // The map itself: imperative, outside React, mounted once per scene.
@@ -190,7 +190,7 @@ function LiveSeatMap({
         const bounds = scene.seatBounds(seat);
         const at = current?.camera.worldToScreen({ x: (bounds.minX + bounds.maxX) / 2, y: bounds.minY });
         setTooltip(at ? { seat, x: at.x, y: at.y } : null);
-        setAnnouncement(describeRef.current(seat));
+        setFocused(seat);
       },
     }).then((made) => {
       if (cancelled) {
@@ -200,6 +200,7 @@ function LiveSeatMap({
       created = made;
       view.current = made;
       made.canvas.setAttribute('aria-hidden', 'true');
+      made.invalidate(); // the first frame; later ones follow state changes and gestures
       element.dataset.ready = 'true';
     });
     return () => {
@@ -210,8 +211,6 @@ function LiveSeatMap({
   }, [scene, states, mapId]);
   const activateRef = useRef(activate);
   activateRef.current = activate;
-  const describeRef = useRef(describe);
-  describeRef.current = describe;
 
   // The live stream: every change lands in the state table in place.
   useEffect(() => {
@@ -414,8 +413,14 @@ function LiveSeatMap({
               </button>
             </div>
           </div>
-          <p id={`${mapId}-focus`} className="visually-hidden" aria-live="polite">
-            {announcement}
+          {/* Re-read on every change, so a focused seat that someone else takes is announced too. */}
+          <p
+            id={`${mapId}-focus`}
+            className="visually-hidden"
+            aria-live="polite"
+            data-testid="seat-announcement"
+          >
+            {focused >= 0 ? describe(focused) : ''}
           </p>
         </section>
 

@@ -1,0 +1,290 @@
+// The attendee's live seat map and purchase, end to end through the origin: two buyers watching
+// one session see each other's holds, releases and sales as they happen; a buyer pays (after a
+// declined card) and their ticket's QR code verifies against the published signing key; a
+// purchase made with the keyboard alone; the map converging after its stream was cut.
+// Each test makes its own event and session through the organiser API, so no seats are shared.
+import { createPublicKey, verify } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call, createOrganisation } from './api.ts';
+import { closeBrowser, expectAccessible, keepScreenshot, ORIGIN, openPage } from './browser.ts';
+
+afterAll(closeBrowser);
+
+/** Generous: CI runs these on a loaded two-core machine next to the whole platform. */
+const LIVE_DEADLINE_MS = 15_000;
+
+interface TestSession {
+  eventId: string;
+  sessionId: string;
+  title: string;
+  discount: string;
+}
+
+function grid(id: string, name: string, rows: number, columns: number, tier: string, y: number) {
+  const labels = Array.from({ length: rows }, (_, row) => String.fromCharCode(65 + row));
+  return {
+    type: 'seated_grid',
+    id,
+    name,
+    position: { x: 40, y },
+    rotation: 0,
+    rows,
+    columns,
+    tier_id: tier,
+    seats: labels.flatMap((label, row) =>
+      Array.from({ length: columns }, (_, column) => ({
+        id: `${id}-${label}-${column + 1}`,
+        row,
+        column,
+        label: `${label}${column + 1}`,
+      })),
+    ),
+  };
+}
+
+/** A published event with one session on sale: stalls, balcony, a standing floor and a discount code. */
+async function makeSession(label: string): Promise<TestSession> {
+  const organisation = await createOrganisation(`Attendee e2e ${label}`);
+  const { venue_id } = await call<{ venue_id: string }>('POST', '/api/manage/venues', {
+    organisation_id: organisation.id,
+    name: 'The Test Rooms',
+    address_line: '2 Test Street',
+    city: 'Bristol',
+    postcode: 'BS1 1AA',
+    country: 'GB',
+    latitude: 51.45,
+    longitude: -2.58,
+    timezone: 'Europe/London',
+  });
+  const title = `E2E ${label} ${organisation.name.slice(-8)}`;
+  const { event_id } = await call<{ event_id: string }>('POST', '/api/manage/events', {
+    organisation_id: organisation.id,
+    title,
+    description: 'A session made by the attendee browser tests.',
+    category_id: 'music',
+  });
+  const tier = async (name: string, colour: string, price: number) =>
+    (
+      await call<{ tier_id: string }>('POST', `/api/manage/events/${event_id}/tiers`, {
+        name,
+        colour,
+        price_minor: price,
+        currency: 'GBP',
+      })
+    ).tier_id;
+  const stalls = await tier('Stalls', '#2f6fed', 4500);
+  const balcony = await tier('Balcony', '#f08c2e', 2800);
+  const standing = await tier('Standing', '#22a06b', 2000);
+  await call('PUT', `/api/manage/events/${event_id}/layout`, {
+    canvas: { width: 1000, height: 700 },
+    blocks: [
+      {
+        type: 'non_sellable',
+        id: 'stage',
+        kind: 'stage',
+        label: 'Stage',
+        position: { x: 200, y: 10 },
+        size: { width: 500, height: 60 },
+      },
+      grid('stalls', 'Stalls', 4, 10, stalls, 120),
+      grid('balcony', 'Balcony', 3, 8, balcony, 300),
+      {
+        type: 'standing',
+        id: 'floor',
+        name: 'Standing floor',
+        position: { x: 500, y: 120 },
+        size: { width: 300, height: 200 },
+        capacity: 50,
+        tier_id: standing,
+      },
+    ],
+  });
+  const { session_id } = await call<{ session_id: string }>(
+    'POST',
+    `/api/manage/events/${event_id}/sessions`,
+    {
+      venue_id,
+      mode: 'physical',
+      starts_at: '2027-09-01T19:30:00Z',
+      ends_at: '2027-09-01T22:30:00Z',
+      sales_start_at: '2026-01-01T09:00:00Z',
+      sales_end_at: '2027-09-01T19:00:00Z',
+    },
+  );
+  const discount = `E2E${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+  await call('POST', `/api/manage/events/${event_id}/discounts`, {
+    code: discount,
+    rule: { kind: { type: 'percentage', percent_bp: 1000 } },
+    is_public: true,
+  });
+  await call('POST', `/api/manage/events/${event_id}/publish`, {});
+  await call('POST', `/api/manage/sessions/${session_id}/status`, { status: 'ON_SALE' });
+  // The catalogue is a projection: wait until it shows the session on sale.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await fetch(`${ORIGIN}/api/catalog/sessions/${session_id}/seat-map`);
+    if (response.ok && ((await response.json()) as { session_status: string }).session_status === 'ON_SALE')
+      break;
+    if (Date.now() > deadline)
+      throw new Error(`session ${session_id} never appeared on sale in the catalogue`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { eventId: event_id, sessionId: session_id, title, discount };
+}
+
+async function openMap(page: Page, session: TestSession): Promise<void> {
+  await page.goto(`/sessions/${session.sessionId}`);
+  await page.getByRole('heading', { level: 1, name: session.title }).waitFor();
+  await page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+  await page.getByText('Live', { exact: true }).waitFor({ timeout: LIVE_DEADLINE_MS });
+}
+
+/** Focuses the map and its first seat (stalls A1), with the keyboard. */
+async function focusFirstSeat(page: Page): Promise<void> {
+  await page.getByRole('application').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => announcement(page)).toMatch(/^Row A, seat 1, Stalls/);
+}
+
+function announcement(page: Page): Promise<string> {
+  return page.getByTestId('seat-announcement').innerText();
+}
+
+async function expectAnnounced(page: Page, pattern: RegExp): Promise<void> {
+  await expect.poll(() => announcement(page), { timeout: LIVE_DEADLINE_MS, interval: 100 }).toMatch(pattern);
+}
+
+/** Checks a ticket code as a gate would: Ed25519 over the context string and the payload. */
+async function verifyTicketCode(
+  code: string,
+): Promise<{ ticketId: string; sessionId: string; seat: string }> {
+  const key = (await (await fetch(`${ORIGIN}/api/sales/ticket-signing-key`)).json()) as {
+    public_key: string;
+    algorithm: string;
+  };
+  expect(key.algorithm).toBe('Ed25519');
+  const bytes = Buffer.from(code, 'base64url');
+  const payload = bytes.subarray(0, bytes.length - 64);
+  const signature = bytes.subarray(bytes.length - 64);
+  const publicKey = createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: key.public_key },
+    format: 'jwk',
+  });
+  const message = Buffer.concat([Buffer.from('boxoffice-ticket-qr-v1'), payload]);
+  expect(verify(null, message, publicKey, signature)).toBe(true);
+  // A code with one byte changed must not verify.
+  const forged = Buffer.from(message);
+  forged[forged.length - 1] = (forged[forged.length - 1] ?? 0) ^ 1;
+  expect(verify(null, forged, publicKey, signature)).toBe(false);
+  const uuid = (from: number) => {
+    const hex = payload.subarray(from, from + 16).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+  expect(payload[0]).toBe(1);
+  const seatLength = payload[41] ?? 0;
+  return {
+    ticketId: uuid(1),
+    sessionId: uuid(17),
+    seat: payload.subarray(42, 42 + seatLength).toString('utf8'),
+  };
+}
+
+describe('the live seat map and checkout', () => {
+  it('shows one buyer’s hold, release and purchase to another within seconds; the ticket code verifies', async () => {
+    const session = await makeSession('live');
+    const a = await openPage('live map buyer A');
+    const b = await openPage('live map watcher B', 'phone');
+    await Promise.all([openMap(a.page, session), openMap(b.page, session)]);
+    await expectAccessible(a.page);
+    await keepScreenshot(a.page, 'attendee-seat-map-desktop');
+    await keepScreenshot(b.page, 'attendee-seat-map-phone');
+
+    await focusFirstSeat(b.page);
+    await expectAnnounced(b.page, /, available$/);
+
+    // A takes A1 and A2.
+    await focusFirstSeat(a.page);
+    await a.page.keyboard.press('Enter');
+    await a.page.keyboard.press('ArrowRight');
+    await a.page.keyboard.press('Space');
+    await expectAnnounced(a.page, /^Row A, seat 2, Stalls, £45(\.00)?, selected$/);
+    const reserve = a.page.getByRole('button', { name: /^Reserve 2 for £90/ });
+    await reserve.waitFor();
+    const held = a.page.waitForResponse((r) => r.url().includes('/holds') && r.request().method() === 'POST');
+    await reserve.click();
+    expect((await held).status()).toBe(201);
+    const heldAt = Date.now();
+    await a.page.waitForURL('**/checkout');
+    await expectAnnounced(b.page, /^Row A, seat 1, Stalls, .*, held$/);
+    console.info(`hold seen by the other buyer after ${Date.now() - heldAt} ms`);
+
+    // A gives the places back: B sees them free again.
+    await a.page.getByRole('button', { name: 'Cancel and release' }).click();
+    await a.page.waitForURL(`**/sessions/${session.sessionId}`);
+    await expectAnnounced(b.page, /, available$/);
+
+    // A holds again and checks out as a guest, with a discount code and a declined card first.
+    await a.page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+    await focusFirstSeat(a.page);
+    await a.page.keyboard.press('Enter');
+    await a.page.keyboard.press('ArrowRight');
+    await a.page.keyboard.press('Enter');
+    await a.page.getByRole('button', { name: /^Reserve 2 for/ }).click();
+    await a.page.waitForURL('**/checkout');
+    await expectAnnounced(b.page, /, held$/);
+    await a.page
+      .getByRole('timer')
+      .getByText(/Your places are held for \d+:\d\d/)
+      .waitFor();
+    await a.page.getByLabel('Name on the tickets').fill('Ada Guest');
+    await a.page.getByLabel('Email').fill('ada.guest@example.test');
+    await a.page.getByLabel('Discount code (optional)').fill(session.discount.toLowerCase());
+    await expectAccessible(a.page);
+    await keepScreenshot(a.page, 'attendee-checkout-details');
+    // A double click places one order: the second submit is ignored or answered from the same key.
+    const orders: string[] = [];
+    a.page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/api/sales/orders'))
+        orders.push(request.headers()['idempotency-key'] ?? '');
+    });
+    await a.page.getByRole('button', { name: 'Continue to payment' }).dblclick();
+    await a.page.getByRole('heading', { name: 'Payment' }).waitFor();
+    expect(orders.length).toBeGreaterThan(0);
+    expect(new Set(orders).size).toBe(1);
+    expect(orders[0]).not.toBe('');
+    // £90 less 10 %.
+    await a.page.getByText('£81.00').first().waitFor();
+    await a.page.getByText(`Discount (${session.discount})`).waitFor();
+
+    await a.page.getByLabel('Card number').fill('4000 0000 0000 0002');
+    await a.page.getByRole('button', { name: /^Pay £81/ }).click();
+    await a.page
+      .getByRole('alert')
+      .getByText(/Your card was declined/)
+      .waitFor();
+    await expectAccessible(a.page);
+    await keepScreenshot(a.page, 'attendee-checkout-declined');
+
+    await a.page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await a.page.getByRole('button', { name: /^Pay £81/ }).click();
+    await a.page.getByRole('heading', { name: 'You are going!' }).waitFor({ timeout: 30_000 });
+    await expectAnnounced(b.page, /^Row A, seat 1, Stalls, .*, sold$/);
+    await b.page.keyboard.press('ArrowRight');
+    await expectAnnounced(b.page, /^Row A, seat 2, Stalls, .*, sold$/);
+
+    const codes = await a.page
+      .locator('canvas[data-qr]')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-qr') ?? ''));
+    expect(codes).toHaveLength(2);
+    const seats = [];
+    for (const code of codes) {
+      const claims = await verifyTicketCode(code);
+      expect(claims.sessionId).toBe(session.sessionId);
+      seats.push(claims.seat);
+    }
+    expect(seats.sort()).toEqual(['stalls-A-1', 'stalls-A-2']);
+    await expectAccessible(a.page);
+    await keepScreenshot(a.page, 'attendee-confirmation');
+  });
+});
