@@ -1,7 +1,6 @@
 // The gate screen staff hold in their hand: the verdict of the last scan on top, where the
 // thumb does not cover it; the code field a hand-held scanner types into; the camera; then the
 // connection, the scans waiting to sync, conflicts and the counters.
-import { useAuth } from '@boxoffice/auth';
 import { Button, ErrorState, formatDateTime, LoadingState } from '@boxoffice/ui';
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { Verdict } from './engine.ts';
@@ -33,7 +32,6 @@ export function GatePage() {
 }
 
 function ConnectionBar() {
-  const auth = useAuth();
   const gate = useGate();
   const waiting = gate.pending;
   return (
@@ -41,16 +39,15 @@ function ConnectionBar() {
       <p className={`gate__connection gate__connection--${gate.online ? 'online' : 'offline'}`} role="status">
         <span aria-hidden="true">{gate.online ? '●' : '○'}</span> {gate.online ? 'Online' : 'Offline'}
       </p>
-      <p className="gate__pending" aria-live="polite">
-        {waiting === 0
-          ? gate.sync.kind === 'syncing'
-            ? 'Syncing…'
-            : 'All scans synced'
-          : `${waiting} ${waiting === 1 ? 'scan' : 'scans'} waiting to sync`}
-      </p>
-      <p className="gate__who">
-        Signed in as <strong>{auth.identity?.name}</strong>
-      </p>
+      {gate.status === 'ready' || waiting ? (
+        <p className={`gate__pending${waiting ? ' gate__pending--waiting' : ''}`} aria-live="polite">
+          {waiting === 0
+            ? gate.sync.kind === 'syncing'
+              ? 'Syncing…'
+              : 'All scans synced'
+            : `${waiting} ${waiting === 1 ? 'scan' : 'scans'} waiting to sync`}
+        </p>
+      ) : null}
     </div>
   );
 }

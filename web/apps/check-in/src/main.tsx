@@ -13,6 +13,7 @@ const auth: AuthConfig = {
   clientId: 'boxoffice-checkin',
   basePath: '/check-in/',
   storage: 'local',
+  keepSessionOffline: true,
   issuer: import.meta.env.VITE_OIDC_ISSUER,
 };
 

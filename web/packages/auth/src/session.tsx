@@ -2,7 +2,7 @@
 // (Keycloak in production, the local provider here), silent renewal with the refresh token,
 // sign-out that also revokes the refresh token and ends the provider's session.
 import { type BoxofficeApi, createBoxofficeApi } from '@boxoffice/api';
-import { UserManager, type UserManagerSettings, WebStorageStateStore } from 'oidc-client-ts';
+import { ErrorResponse, UserManager, type UserManagerSettings, WebStorageStateStore } from 'oidc-client-ts';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type Identity, identityOf } from './roles.ts';
 
@@ -18,6 +18,17 @@ export interface AuthConfig {
   storage?: 'session' | 'local';
   /** The issuer; defaults to VITE_OIDC_ISSUER at build time, else the local provider. */
   issuer?: string;
+  /**
+   * Stay signed in when an expired session cannot be renewed only because the provider is out
+   * of reach (the check-in app scanning offline); it is renewed once the network is back. A
+   * refusal from the provider still ends the session.
+   */
+  keepSessionOffline?: boolean;
+}
+
+/** A renewal that failed without the provider refusing it: offline, timed out, unreachable. */
+function unreachable(error: unknown): boolean {
+  return !(error instanceof ErrorResponse);
 }
 
 export const DEFAULT_ISSUER = 'http://127.0.0.1:9400';
@@ -107,7 +118,8 @@ export function AuthProvider({ config, children }: { config: AuthConfig; childre
         try {
           const renewed = await manager.signinSilent();
           return show(renewed?.access_token);
-        } catch {
+        } catch (error) {
+          if (config.keepSessionOffline && unreachable(error)) return show(user.access_token);
           await manager.removeUser();
         }
       }
@@ -119,7 +131,7 @@ export function AuthProvider({ config, children }: { config: AuthConfig; childre
       manager.events.removeUserUnloaded(onUnloaded);
       manager.events.removeUserSignedOut(onUnloaded);
     };
-  }, [manager]);
+  }, [manager, config.keepSessionOffline]);
 
   const signIn = useCallback(
     async (returnTo: string = currentPath()) => {
@@ -144,11 +156,11 @@ export function AuthProvider({ config, children }: { config: AuthConfig; childre
     if (!user.expired) return user.access_token;
     try {
       return (await manager.signinSilent())?.access_token;
-    } catch {
-      await manager.removeUser();
+    } catch (error) {
+      if (!(config.keepSessionOffline && unreachable(error))) await manager.removeUser();
       return undefined;
     }
-  }, [manager]);
+  }, [manager, config.keepSessionOffline]);
 
   const completeSignIn = useCallback(async () => {
     const user = await manager.signinRedirectCallback();
