@@ -33,7 +33,11 @@ export function App() {
           organiser
             ? [
                 { href: '/manage/', label: 'Organisations', current: location.pathname === '/' },
-                { href: '/manage/events', label: 'Events', current: location.pathname.startsWith('/events') },
+                {
+                  href: '/manage/events',
+                  label: 'Your events',
+                  current: location.pathname.startsWith('/events'),
+                },
               ]
             : []
         }

@@ -292,7 +292,11 @@ function DetailsStep({ event, onSaved }: { event: EventRecord | null; onSaved: (
           hint="An https:// address of a landscape image, at least 1200 pixels wide."
           onChange={(e) => setCover(e.target.value)}
         />
-        <StepActions busy={busy} label={event ? 'Save and continue' : 'Create draft and continue'} />
+        {event || current ? (
+          <StepActions busy={busy} label={event ? 'Save and continue' : 'Create draft and continue'} />
+        ) : (
+          <LoadingState label="Loading your organisation…" />
+        )}
       </form>
     </FormErrorProvider>
   );
@@ -1439,17 +1443,19 @@ function ReviewStep({ event, onPublished }: { event: EventRecord; onPublished: (
       {published ? (
         <p className="bx-badge status-badge">This event is {event.status}.</p>
       ) : items.length ? (
-        <section className="missing" aria-labelledby="missing-title" role={missing ? 'alert' : undefined}>
-          <h3 id="missing-title">
-            {missing ? 'Publishing needs a few more things' : 'Before you can publish'}
-          </h3>
-          <ul>
-            {items.map((item) => (
-              <li key={item.key}>
-                <Link to={stepPath(event.event_id, item.step)}>{item.text}</Link>
-              </li>
-            ))}
-          </ul>
+        <section className="missing" aria-labelledby="missing-title">
+          <div role={missing ? 'alert' : undefined}>
+            <h3 id="missing-title">
+              {missing ? 'Publishing needs a few more things' : 'Before you can publish'}
+            </h3>
+            <ul>
+              {items.map((item) => (
+                <li key={item.key}>
+                  <Link to={stepPath(event.event_id, item.step)}>{item.text}</Link>
+                </li>
+              ))}
+            </ul>
+          </div>
         </section>
       ) : (
         <p className="ready-line">Everything is in place.</p>
