@@ -4,10 +4,10 @@
 // purchase made with the keyboard alone; the map converging after its stream was cut.
 // Each test makes its own event and session through the organiser API, so no seats are shared.
 import { createPublicKey, verify } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, createOrganisation } from './api.ts';
-import { closeBrowser, expectAccessible, keepScreenshot, ORIGIN, openPage } from './browser.ts';
+import { closeBrowser, expectAccessible, keepScreenshot, ORIGIN, openPage, signIn } from './browser.ts';
 
 afterAll(closeBrowser);
 
@@ -119,7 +119,12 @@ async function makeSession(label: string): Promise<TestSession> {
     is_public: true,
   });
   await call('POST', `/api/manage/events/${event_id}/publish`, {});
-  await call('POST', `/api/manage/sessions/${session_id}/status`, { status: 'ON_SALE' });
+  // Publishing may already open sales whose window has started; then the session is on sale.
+  await call('POST', `/api/manage/sessions/${session_id}/status`, { status: 'ON_SALE' }).catch(
+    (error: Error) => {
+      if (!/OnSale to OnSale/.test(error.message)) throw error;
+    },
+  );
   // The catalogue is a projection: wait until it shows the session on sale.
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -148,7 +153,10 @@ async function focusFirstSeat(page: Page): Promise<void> {
 }
 
 function announcement(page: Page): Promise<string> {
-  return page.getByTestId('seat-announcement').innerText();
+  return page
+    .getByTestId('seat-announcement')
+    .textContent()
+    .then((text) => text ?? '');
 }
 
 async function expectAnnounced(page: Page, pattern: RegExp): Promise<void> {
@@ -287,4 +295,125 @@ describe('the live seat map and checkout', () => {
     await expectAccessible(a.page);
     await keepScreenshot(a.page, 'attendee-confirmation');
   });
+
+  it('buys with the keyboard alone, signed in; the tickets are in My tickets, full screen and as a PNG', async () => {
+    const session = await makeSession('keyboard');
+    const { page } = await openPage('keyboard purchase');
+    await page.goto('/');
+    await signIn(page, 'attendee@boxoffice.test');
+    await page.getByText('Alex Attendee').waitFor();
+
+    await tabTo(page, page.getByLabel('Search events'));
+    await page.keyboard.type(session.title);
+    await page.keyboard.press('Enter');
+    const result = page
+      .getByRole('region', { name: 'Search results' })
+      .getByRole('link', { name: session.title });
+    await result.waitFor();
+    await tabTo(page, result);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: session.title }).waitFor();
+    await expectAccessible(page);
+
+    const choose = page.getByRole('link', { name: /^Choose seats/ });
+    await tabTo(page, choose);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+    await tabTo(page, page.getByRole('application'));
+    await page.keyboard.press('ArrowRight');
+    await expectAnnounced(page, /^Row A, seat 1, Stalls, .*, available$/);
+    await page.keyboard.press('ArrowDown');
+    await expectAnnounced(page, /^Row B, seat 1, Stalls, .*, available$/);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await expectAnnounced(page, /^Row B, seat 2, Stalls, .*, selected$/);
+    // The tooltip follows the keyboard focus too.
+    await page.locator('.seat-tooltip').getByText('Row B, seat 2 · B2').waitFor();
+    await keepScreenshot(page, 'attendee-seat-map-keyboard');
+
+    const reserve = page.getByRole('button', { name: /^Reserve 2 for/ });
+    await tabTo(page, reserve);
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/checkout');
+    await expect.poll(() => page.getByLabel('Name on the tickets').inputValue()).toBe('Alex Attendee');
+    await tabTo(page, page.getByRole('button', { name: 'Continue to payment' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Payment' }).waitFor();
+    const pay = page.getByRole('button', { name: /^Pay £90/ });
+    await tabTo(page, pay);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'You are going!' }).waitFor({ timeout: 30_000 });
+
+    await page.goto('/tickets');
+    await page.getByRole('heading', { name: 'My tickets' }).waitFor();
+    const ticket = page
+      .locator('.ticket')
+      .filter({ hasText: 'Seat B2' })
+      .filter({ has: page.locator('canvas[data-qr]') });
+    await ticket.first().waitFor();
+    const code = await ticket.first().locator('canvas[data-qr]').getAttribute('data-qr');
+    expect((await verifyTicketCode(code ?? '')).sessionId).toBe(session.sessionId);
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-my-tickets');
+
+    const download = page.waitForEvent('download');
+    await ticket.first().getByRole('button', { name: 'Download' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^ticket-B2\.png$/);
+
+    await tabTo(page, ticket.first().getByRole('button', { name: 'Show full screen' }));
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Seat B2' });
+    await dialog.waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-ticket-full-screen');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('converges to the server’s seats after its stream was cut and comes back', async () => {
+    const session = await makeSession('reconnect');
+    const { page, context } = await openPage('stream reconnect');
+    await openMap(page, session);
+    await focusFirstSeat(page);
+    const buyer = `e2e-${Date.now().toString(36)}`;
+    const hold = async (seat: string) => {
+      const response = await fetch(`${ORIGIN}/api/sales/sessions/${session.sessionId}/holds`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ seats: [seat], buyer_id: buyer }),
+      });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { hold_token: string }).hold_token;
+    };
+    const first = await hold('stalls-A-1');
+    await expectAnnounced(page, /^Row A, seat 1, .*, held$/);
+
+    // Cut the stream: block it and take the browser offline, which ends the open connection.
+    await page.route('**/seats/stream', (route) => route.abort('connectionreset'));
+    await context.setOffline(true);
+    await page.getByText('Reconnecting to live updates…').waitFor({ timeout: LIVE_DEADLINE_MS });
+    const released = await fetch(`${ORIGIN}/api/sales/holds/${first}`, { method: 'DELETE' });
+    expect(released.status).toBe(204);
+    await hold('stalls-A-2');
+    await hold('stalls-B-2');
+
+    await page.unroute('**/seats/stream');
+    await context.setOffline(false);
+    await page.getByText('Live', { exact: true }).waitFor({ timeout: 30_000 });
+    await expectAnnounced(page, /^Row A, seat 1, .*, available$/);
+    await page.keyboard.press('ArrowRight');
+    await expectAnnounced(page, /^Row A, seat 2, .*, held$/);
+    await page.keyboard.press('ArrowDown');
+    await expectAnnounced(page, /^Row B, seat 2, .*, held$/);
+  });
 });
+
+/** Presses Tab until `target` has the focus, as a keyboard user would. */
+async function tabTo(page: Page, target: Locator, limit = 80): Promise<void> {
+  for (let presses = 0; presses < limit; presses++) {
+    if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target}`);
+}

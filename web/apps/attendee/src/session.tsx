@@ -225,31 +225,50 @@ function LiveSeatMap({
         () => undefined, // the snapshot event that follows a resync catches up instead
       );
     };
-    stream = openPublicStream(`/api/catalog/sessions/${encodeURIComponent(sessionId)}/seats/stream`, {
-      events: STREAM_EVENTS,
-      onStateChange: setStreamState,
-      onMessage: (message) => {
-        let data: unknown;
-        try {
-          data = JSON.parse(message.data);
-        } catch {
-          return;
-        }
-        if (message.type === 'resync') {
-          reload();
-          return;
-        }
-        const report = states.applyStreamEvent(message.type, data);
-        if (message.type === 'snapshot') setCatchingUp(false);
-        if (!report) return;
-        const lost = report.lostSelection.filter((id) => !pending.current.has(id));
-        if (lost.length > 0) {
-          const labels = lost.map((id) => scene.seatLabels[scene.seatIndex(id)] ?? id).join(', ');
-          setNotice(t(lost.length === 1 ? 'session.taken.one' : 'session.taken.other', { seats: labels }));
-        }
-      },
-    });
-    return () => stream?.close();
+    const connect = () =>
+      openPublicStream(`/api/catalog/sessions/${encodeURIComponent(sessionId)}/seats/stream`, {
+        events: STREAM_EVENTS,
+        onStateChange: setStreamState,
+        onMessage: (message) => {
+          let data: unknown;
+          try {
+            data = JSON.parse(message.data);
+          } catch {
+            return;
+          }
+          if (message.type === 'resync') {
+            reload();
+            return;
+          }
+          const report = states.applyStreamEvent(message.type, data);
+          if (message.type === 'snapshot') setCatchingUp(false);
+          if (!report) return;
+          const lost = report.lostSelection.filter((id) => !pending.current.has(id));
+          if (lost.length > 0) {
+            const labels = lost.map((id) => scene.seatLabels[scene.seatIndex(id)] ?? id).join(', ');
+            setNotice(t(lost.length === 1 ? 'session.taken.one' : 'session.taken.other', { seats: labels }));
+          }
+        },
+      });
+    stream = connect();
+    // A phone that loses its network may keep a dead connection open for minutes: drop it at
+    // once and start again (from a fresh snapshot) when the network is back.
+    const offline = () => {
+      stream?.close();
+      setStreamState('reconnecting');
+    };
+    const online = () => {
+      stream?.close();
+      setCatchingUp(true); // until the fresh snapshot arrives
+      stream = connect();
+    };
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+      stream?.close();
+    };
   }, [sessionId, states, scene, t]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the table's change counter
