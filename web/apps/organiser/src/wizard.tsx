@@ -1181,8 +1181,8 @@ function NewDiscountForm({
           <legend>Kind of discount</legend>
           {(
             [
-              ['percentage', 'Percentage off'],
-              ['flat', 'Amount off'],
+              ['percentage', 'A percentage'],
+              ['flat', 'A fixed amount'],
               ['buy_n_get_m', 'Buy N, get M free'],
             ] as const
           ).map(([value, label]) => (

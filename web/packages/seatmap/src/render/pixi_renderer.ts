@@ -114,6 +114,8 @@ export class PixiRenderer implements SceneRenderer {
     // The table's pending changes predate this scene's batches, which are built from it.
     states.takeChanges(() => {});
     this.drawAreas(scene);
+    // Labels belong to the old scene's seats even where the view has not moved.
+    this.labelsDirty = true;
     // Seat batches are built when a block is first seen at seat zoom: a 100,000-seat map
     // opens at the far level, where none are needed yet.
     this.farDirty = true;
