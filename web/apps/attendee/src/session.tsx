@@ -402,11 +402,20 @@ function LiveSeatMap({
               aria-label={t('session.mapLabel')}
               aria-describedby={`${mapId}-focus`}
               data-testid="seat-map"
+              // As tall as the venue's shape needs, within the CSS bounds, so a phone is not mostly blank.
+              style={{ aspectRatio: `${mapAspect(scene)}` }}
               onMouseLeave={() => setTooltip(null)}
               onBlur={() => setTooltip(null)}
             />
             {tooltip && tooltipSeat ? (
-              <div className="seat-tooltip" style={{ left: tooltip.x, top: tooltip.y }} aria-hidden="true">
+              <div
+                className="seat-tooltip"
+                style={{
+                  left: `clamp(7rem, ${tooltip.x}px, calc(100% - 7rem))`,
+                  top: Math.max(tooltip.y, 72),
+                }}
+                aria-hidden="true"
+              >
                 <strong>
                   {t('seat.row', { row: tooltipSeat.rowLabel, seat: tooltipSeat.seatNumber })} ·{' '}
                   {tooltipSeat.label}
@@ -651,6 +660,13 @@ function BestAvailable({
       </Button>
     </form>
   );
+}
+
+/** Width over height of the venue plus a margin, for the map's box. */
+export function mapAspect(scene: Scene): number {
+  const width = scene.bounds.maxX - scene.bounds.minX;
+  const height = scene.bounds.maxY - scene.bounds.minY;
+  return width > 0 && height > 0 ? Math.round((width / height) * 0.9 * 100) / 100 : 1.5;
 }
 
 export function errorText(error: unknown): string {
