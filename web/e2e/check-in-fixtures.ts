@@ -188,11 +188,11 @@ export async function openGate(page: Page, event: GateEvent, gate: string, email
 
 export async function setUpGate(page: Page, event: GateEvent, gate: string): Promise<void> {
   await page.getByRole('heading', { name: 'Set up this gate' }).waitFor();
-  await page.getByLabel('Event').selectOption({ label: event.title });
-  const session = page.getByLabel('Session');
+  await page.getByLabel('Event', { exact: true }).selectOption({ label: event.title });
+  const session = page.getByLabel('Session', { exact: true });
   // The event's only session is chosen by itself once the sessions have loaded.
   await until('the session to be chosen', async () => ((await session.inputValue()) ? true : undefined));
-  await page.getByLabel('Gate').fill(gate);
+  await page.getByLabel('Gate', { exact: true }).fill(gate);
   await page.getByRole('button', { name: 'Start scanning' }).click();
   await page.getByLabel('Ticket code').waitFor();
 }

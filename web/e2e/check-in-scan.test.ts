@@ -162,7 +162,11 @@ describe('scanning at the gate', () => {
     await page.locator('[data-verdict="admit"]').waitFor({ timeout: 45_000 });
     expect(await verdictText(page)).toContain('Hedy Lamarr');
     await keepScreenshot(page, 'check-in-camera-phone');
-    // Still in view after the repeat window: the same ticket again, refused.
+    // Held up without a break it is the same person: the camera does not judge it again.
+    await page.getByRole('button', { name: 'Stop camera' }).click();
+    expect(await verdictText(page)).toContain('ADMIT');
+    // Shown again later: refused, with this gate's admission.
+    await page.getByRole('button', { name: 'Scan with camera' }).click();
     await page.locator('[data-verdict="refuse"]').waitFor({ timeout: 45_000 });
     expect(await verdictText(page)).toContain('Gate Camera gate');
     await page.getByRole('button', { name: 'Stop camera' }).click();

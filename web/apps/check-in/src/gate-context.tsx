@@ -1,6 +1,10 @@
 // The gate's state for every screen: its setup, the engine that judges codes, the counters,
 // the scans waiting to sync and the conflicts sync found. Sync runs by itself whenever the
 // phone is online (on the `online` event, then every few seconds while scans wait).
+//
+// "Online" is the browser saying so AND Boxoffice answering: a phone on a dead Wi-Fi, or a
+// reloaded page whose browser still claims a connection, counts as offline after the first
+// request that gets no answer, and online again after the first that does.
 import { useAuth } from '@boxoffice/auth';
 import {
   createContext,
@@ -13,7 +17,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { createCheckInClient, type Manifest, type SigningKey } from './api.ts';
+import { createCheckInClient, isUnreachable, type Manifest, type SigningKey } from './api.ts';
 import {
   type CheckInDb,
   type GateSetup,
@@ -69,10 +73,14 @@ const GateContext = createContext<Gate | undefined>(undefined);
 /** How often waiting scans are retried and the counters refreshed while online. */
 const SYNC_EVERY_MS = 5_000;
 const REFRESH_EVERY_MS = 20_000;
+/** How often an unanswered Boxoffice is tried again. */
+const PROBE_EVERY_MS = 5_000;
 
 export function GateProvider({ children }: { children: ReactNode }) {
   const auth = useAuth();
-  const online = useOnline();
+  const browserOnline = useOnline();
+  const [reachable, setReachable] = useState(true);
+  const online = browserOnline && reachable;
   const client = useMemo(() => createCheckInClient(auth.accessToken), [auth.accessToken]);
   const [db, setDb] = useState<CheckInDb>();
   const [status, setStatus] = useState<Gate['status']>('loading');
@@ -88,7 +96,7 @@ export function GateProvider({ children }: { children: ReactNode }) {
   const makeEngine = useCallback(
     async (database: CheckInDb, setup: GateSetup, key: SigningKey | undefined) =>
       new GateEngine(
-        { db: database, client, isOnline: () => navigator.onLine },
+        { db: database, client, isOnline: () => onlineRef.current },
         setup,
         key ? await importVerifyingKey(key.public_key) : undefined,
       ),
@@ -132,11 +140,12 @@ export function GateProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const runSync = useCallback(async () => {
-    if (!engine || !onlineRef.current) return;
+    if (!engine || !navigator.onLine) return;
     if ((await engine.pendingCount()) === 0) return;
     setSync({ kind: 'syncing' });
     try {
       await engine.sync();
+      setReachable(true);
       setSync({ kind: 'idle', lastSyncedAt: new Date().toISOString() });
       // The counters now include what was synced.
       const fresh = await engine.refreshManifest().catch(() => undefined);
@@ -144,7 +153,10 @@ export function GateProvider({ children }: { children: ReactNode }) {
     } catch (cause) {
       const statusOf = (cause as { status?: number }).status;
       if (statusOf === 401) setSync({ kind: 'needs-sign-in' });
-      else setSync({ kind: 'failed', message: cause instanceof Error ? cause.message : String(cause) });
+      else if (isUnreachable(cause)) {
+        setReachable(false);
+        setSync({ kind: 'idle' });
+      } else setSync({ kind: 'failed', message: cause instanceof Error ? cause.message : String(cause) });
     } finally {
       await refreshQueue(engine);
     }
@@ -152,23 +164,31 @@ export function GateProvider({ children }: { children: ReactNode }) {
 
   // Sync as soon as the phone is online, then keep trying while scans wait.
   useEffect(() => {
-    if (!engine || !online) return;
+    if (!engine || !browserOnline) return;
     void runSync();
     const timer = window.setInterval(() => void runSync(), SYNC_EVERY_MS);
     return () => window.clearInterval(timer);
-  }, [engine, online, runSync]);
+  }, [engine, browserOnline, runSync]);
 
-  // Live counters while online: the manifest says who entered at every gate.
+  // Live counters while online: the manifest says who entered at every gate. While Boxoffice
+  // does not answer, this is also the probe that notices it is back.
   useEffect(() => {
-    if (!engine || !online) return;
+    if (!engine || !browserOnline) return;
     const refresh = () =>
-      void engine.refreshManifest().then(setSummary, () => {
-        // Counters stay as they were; the next refresh tries again.
-      });
+      void engine.refreshManifest().then(
+        (fresh) => {
+          setReachable(true);
+          setSummary(fresh);
+        },
+        (cause: unknown) => {
+          // Counters stay as they were; the next refresh tries again.
+          if (isUnreachable(cause)) setReachable(false);
+        },
+      );
     refresh();
-    const timer = window.setInterval(refresh, REFRESH_EVERY_MS);
+    const timer = window.setInterval(refresh, reachable ? REFRESH_EVERY_MS : PROBE_EVERY_MS);
     return () => window.clearInterval(timer);
-  }, [engine, online]);
+  }, [engine, browserOnline, reachable]);
 
   const begin = useCallback(
     async (setup: GateSetup, key: SigningKey, manifest: Manifest) => {
@@ -194,16 +214,19 @@ export function GateProvider({ children }: { children: ReactNode }) {
   const scan = useCallback(
     async (text: string) => {
       if (!engine) throw new Error('choose a session first');
+      const tried = onlineRef.current;
       const verdict = await engine.scan(text);
+      // Tried online, judged offline: Boxoffice did not answer.
+      if (tried && verdict.via === 'offline') setReachable(false);
+      if (verdict.via === 'online') setReachable(true);
       if (verdict.kind === 'admit' && verdict.via === 'online') {
         // Counted at once; the next manifest refresh brings the other gates' counts.
         setSummary((current) => current && countAdmission(current, verdict.gate));
       }
       await refreshQueue(engine);
-      if (verdict.kind === 'admit' && verdict.via === 'offline' && onlineRef.current) void runSync();
       return verdict;
     },
-    [engine, refreshQueue, runSync],
+    [engine, refreshQueue],
   );
 
   const syncNow = useCallback(async () => {

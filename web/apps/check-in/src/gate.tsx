@@ -38,6 +38,9 @@ function ConnectionBar() {
     <div className="gate__status">
       <p className={`gate__connection gate__connection--${gate.online ? 'online' : 'offline'}`} role="status">
         <span aria-hidden="true">{gate.online ? '●' : '○'}</span> {gate.online ? 'Online' : 'Offline'}
+        {!gate.online && navigator.onLine ? (
+          <span className="gate__why"> · no answer from Boxoffice</span>
+        ) : null}
       </p>
       {gate.status === 'ready' || waiting ? (
         <p className={`gate__pending${waiting ? ' gate__pending--waiting' : ''}`} aria-live="polite">

@@ -3,7 +3,7 @@ import { ApiError } from '@boxoffice/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Admission, CheckInClient, Manifest, OfflineScan, ScanResult } from '../src/api.ts';
 import { type CheckInDb, openCheckInDb } from '../src/db.ts';
-import { GateEngine, storeManifest } from '../src/engine.ts';
+import { GateEngine, isConflict, storeManifest } from '../src/engine.ts';
 import { importVerifyingKey, peekTicketCode } from '../src/qr.ts';
 import { signCode, type TestKey, testKey } from './tickets.ts';
 
@@ -257,5 +257,37 @@ describe('the gate engine', () => {
     await engine.scan(await code(1));
     await storeManifest(db, manifest([1]));
     expect(await engine.scan(await code(1))).toMatchObject({ reason: 'already_admitted' });
+  });
+});
+
+describe('conflicts after sync', () => {
+  const result = (outcome: ScanResult['outcome'], gate: string | null, at: string | null): ScanResult => ({
+    scan_id: 's',
+    outcome,
+    ticket: null,
+    admitted_at: at,
+    admitted_gate: gate,
+    message: null,
+  });
+  const scan = { gate: 'north', scanned_at: '2026-01-01T19:00:10Z' };
+
+  it('is none when the scan was admitted', () => {
+    expect(isConflict(scan, result('admitted', 'north', scan.scanned_at))).toBe(false);
+  });
+
+  it('is one when another gate admitted the ticket first', () => {
+    expect(isConflict(scan, result('already_admitted', 'south', '2026-01-01T19:00:00Z'))).toBe(true);
+  });
+
+  it('is none for this gate’s own live scan that timed out moments before', () => {
+    expect(isConflict(scan, result('already_admitted', 'north', '2026-01-01T19:00:05Z'))).toBe(false);
+  });
+
+  it('is one for this gate’s admission long before (a copied ticket)', () => {
+    expect(isConflict(scan, result('already_admitted', 'north', '2026-01-01T18:00:00Z'))).toBe(true);
+  });
+
+  it('is one when the ticket was refunded', () => {
+    expect(isConflict(scan, result('not_valid', null, null))).toBe(true);
   });
 });
