@@ -28,3 +28,27 @@ pub async fn may_check_in(
     .await?;
     Ok(member)
 }
+
+/// Who may refund an event's orders: its organisation's organisers (not its staff), platform
+/// admins and service clients.
+pub async fn may_manage_sales(
+    pool: &PgPool,
+    principal: &Principal,
+    organisation_id: Uuid,
+) -> Result<bool, ApiError> {
+    if principal.is_admin() || principal.is_service() {
+        return Ok(true);
+    }
+    let email = principal.email.as_deref().map(str::to_lowercase);
+    let organiser: bool = sqlx::query_scalar(
+        "select exists(select 1 from organisation_member
+                       where organisation_id = $1 and role = 'organiser'
+                         and (user_subject = $2 or email = $3))",
+    )
+    .bind(organisation_id)
+    .bind(&principal.subject)
+    .bind(email)
+    .fetch_one(pool)
+    .await?;
+    Ok(organiser)
+}

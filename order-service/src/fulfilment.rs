@@ -409,7 +409,7 @@ pub async fn publish_activity(state: &AppState, activity: SalesActivity) {
 
 /// Announcements are best effort: the tickets are committed, and CDC brings the read models
 /// up to date even if a message is lost.
-async fn publish(state: &AppState, channel: &str, message: &impl Serialize) {
+pub async fn publish(state: &AppState, channel: &str, message: &impl Serialize) {
     let payload = match serde_json::to_string(message) {
         Ok(payload) => payload,
         Err(error) => {

@@ -16,6 +16,7 @@ pub mod fulfilment;
 pub mod order_access;
 pub mod payment;
 pub mod pricing;
+pub mod refunds;
 pub mod routes;
 pub mod seat_selection;
 pub mod signing;
@@ -218,7 +219,7 @@ const CHECK_IN_PREFIX: &str = "/api/check-in/";
 
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
-    use routes::{check_in, holds, orders, payments, tickets};
+    use routes::{check_in, holds, orders, payments, refunds, tickets};
     let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(holds::hold_seats))
         .routes(routes!(holds::release_hold))
@@ -227,6 +228,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::cancel_order))
         .routes(routes!(payments::pay_order))
+        .routes(routes!(refunds::refund_order))
         .routes(routes!(payments::stripe_webhook))
         .routes(routes!(tickets::my_tickets))
         .routes(routes!(tickets::ticket_signing_key))

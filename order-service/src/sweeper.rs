@@ -11,7 +11,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use crate::AppState;
-use crate::data::{orders, payments};
+use crate::data::{orders, payments, refunds};
 use crate::error::ApiError;
 use crate::fulfilment;
 use crate::payment::ChargeStatus;
@@ -75,6 +75,11 @@ async fn sweep(state: &AppState) -> Result<(), ApiError> {
     for payment in payments::refunds_owed(&state.pool, retry_before, BATCH).await? {
         if let Err(error) = fulfilment::refund(state, &payment).await {
             tracing::warn!(payment_id = %payment.payment_id, %error, "refund still owed");
+        }
+    }
+    for refund in refunds::pending(&state.pool, retry_before, BATCH).await? {
+        if let Err(error) = crate::refunds::return_money(state, &refund).await {
+            tracing::warn!(refund_id = %refund.refund_id, %error, "refund still owed");
         }
     }
     Ok(())

@@ -71,6 +71,11 @@ impl HoldKeys {
         format!("{}seat-sales", self.prefix)
     }
 
+    /// The pub/sub channel on which refunded places are announced ([`SeatsRefunded`]).
+    pub fn refunds_channel(&self) -> String {
+        format!("{}seat-refunds", self.prefix)
+    }
+
     /// The pub/sub channel of [`SalesActivity`].
     pub fn sales_activity_channel(&self) -> String {
         format!("{}sales-activity", self.prefix)
@@ -134,6 +139,16 @@ pub struct StandingHold {
 /// Published on [`HoldKeys::sales_channel`] when seats of a session are sold (ticketed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatsSold {
+    pub session_id: String,
+    pub seat_ids: Vec<String>,
+    #[serde(default)]
+    pub standing: Vec<StandingHold>,
+}
+
+/// Published on [`HoldKeys::refunds_channel`] when sold places of a session are refunded and
+/// for sale again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatsRefunded {
     pub session_id: String,
     pub seat_ids: Vec<String>,
     #[serde(default)]

@@ -198,6 +198,9 @@ def routes(world: World):
         ("GET", "/api/sales/orders/{id}"): (EVERYONE, guest_order("")),
         ("POST", "/api/sales/orders/{id}/cancel"): (EVERYONE, guest_order("/cancel")),
         ("POST", "/api/sales/orders/{id}/pay"): (EVERYONE, guest_order("/pay", {"payment_method": "4242 4242 4242 4242"})),
+        # Refunds are for the event's organisers (others find no such order).
+        ("POST", "/api/sales/orders/{id}/refunds"): (WRITERS, lambda: (
+            f"/api/sales/orders/{w.guest_order(pay=True)['order_id']}/refunds", {"reason": "suite"}, {})),
         ("GET", "/api/sales/me/tickets"): (SIGNED_IN, fixed("/api/sales/me/tickets")),
         ("GET", "/api/sales/ticket-signing-key"): (EVERYONE, fixed("/api/sales/ticket-signing-key")),
         # The webhook is authenticated by Stripe's signature, which no caller here has.

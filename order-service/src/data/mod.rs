@@ -3,5 +3,6 @@
 pub mod holds;
 pub mod orders;
 pub mod payments;
+pub mod refunds;
 pub mod sessions;
 pub mod tickets;

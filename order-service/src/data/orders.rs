@@ -100,6 +100,20 @@ pub async fn find(
     .await
 }
 
+/// The organisation whose event an order is for.
+pub async fn organisation_of(
+    executor: impl PgExecutor<'_>,
+    order_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select e.organisation_id from purchase_order o join event e using (event_id)
+         where o.order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(executor)
+    .await
+}
+
 pub async fn lock(conn: &mut PgConnection, order_id: Uuid) -> Result<OrderRow, sqlx::Error> {
     sqlx::query_as(&format!(
         "select {ORDER_COLUMNS} from purchase_order where order_id = $1 for update"
@@ -371,6 +385,11 @@ pub async fn release_places(conn: &mut PgConnection, order_id: Uuid) -> Result<(
     .bind(order_id)
     .execute(&mut *conn)
     .await?;
+    release_discount(conn, order_id).await
+}
+
+/// Gives an order's discount use back (its places were freed, or all its tickets refunded).
+pub async fn release_discount(conn: &mut PgConnection, order_id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query(
         "with released as (
              update discount_redemption set status = 'released'

@@ -77,10 +77,12 @@ pub trait PaymentProvider: Send + Sync {
         started_at: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<ChargeStatus, PaymentError>>;
 
-    /// Returns the whole amount of a succeeded payment; the result is the refund's reference.
+    /// Returns `amount_minor` of a succeeded payment (all of it, or the price of the tickets
+    /// refunded); the result is the refund's reference. `key` makes the call idempotent: the
+    /// payment's id for a whole-payment refund, the refund's id for an organiser's refund.
     fn refund<'a>(
         &'a self,
-        payment_id: Uuid,
+        key: Uuid,
         reference: &'a str,
         amount_minor: i64,
     ) -> BoxFuture<'a, Result<String, PaymentError>>;

@@ -85,11 +85,11 @@ impl PaymentProvider for Sandbox {
 
     fn refund<'a>(
         &'a self,
-        payment_id: Uuid,
+        key: Uuid,
         _reference: &'a str,
         _amount_minor: i64,
     ) -> BoxFuture<'a, Result<String, PaymentError>> {
-        futures::future::ready(Ok(format!("sbx_refund_{}", payment_id.simple()))).boxed()
+        futures::future::ready(Ok(format!("sbx_refund_{}", key.simple()))).boxed()
     }
 
     fn poll_after(&self) -> Duration {

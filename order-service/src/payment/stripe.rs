@@ -152,7 +152,7 @@ impl PaymentProvider for Stripe {
 
     fn refund<'a>(
         &'a self,
-        payment_id: Uuid,
+        key: Uuid,
         reference: &'a str,
         amount_minor: i64,
     ) -> BoxFuture<'a, Result<String, PaymentError>> {
@@ -161,7 +161,7 @@ impl PaymentProvider for Stripe {
             let request = self
                 .http
                 .post(format!("{}/v1/refunds", self.api_base))
-                .header("Idempotency-Key", format!("refund-{payment_id}"))
+                .header("Idempotency-Key", format!("refund-{key}"))
                 .form(&[("payment_intent", reference), ("amount", amount.as_str())]);
             let (status, body) = self.send(request).await?;
             if !status.is_success() {

@@ -4,4 +4,5 @@ pub mod check_in;
 pub mod holds;
 pub mod orders;
 pub mod payments;
+pub mod refunds;
 pub mod tickets;

@@ -5,5 +5,6 @@ mod faults;
 mod holds;
 mod orders;
 mod payments;
+mod refunds;
 mod support;
 mod surface;

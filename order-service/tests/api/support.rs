@@ -74,6 +74,11 @@ impl Response {
         self.body["error"]["code"].as_str().unwrap_or("")
     }
 
+    /// The JSON pointer an error names.
+    pub fn field(&self) -> &str {
+        self.body["error"]["field"].as_str().unwrap_or("")
+    }
+
     pub fn str(&self, name: &str) -> String {
         self.body[name]
             .as_str()
@@ -424,6 +429,10 @@ impl TestApp {
             .expect("subscribe");
         pubsub
             .subscribe(self.keys.sales_activity_channel())
+            .await
+            .expect("subscribe");
+        pubsub
+            .subscribe(self.keys.refunds_channel())
             .await
             .expect("subscribe");
         let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();

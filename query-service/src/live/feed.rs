@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use futures::{FutureExt, StreamExt};
 use redis::Msg;
 use redis::aio::{PubSub, PubSubSink, PubSubStream};
-use shared_dto::seat_hold::{HoldKeys, SalesActivity, SeatsSold, StandingHold};
+use shared_dto::seat_hold::{HoldKeys, SalesActivity, SeatsRefunded, SeatsSold, StandingHold};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -90,6 +90,7 @@ enum Notice {
     Held { session: String, seat: String },
     Released { session: String, seat: String },
     Sold(SeatsSold),
+    Refunded(SeatsRefunded),
     Activity(SalesActivity),
 }
 
@@ -145,6 +146,7 @@ impl Feed {
         pubsub
             .subscribe(&[
                 self.keys.sales_channel(),
+                self.keys.refunds_channel(),
                 self.keys.sales_activity_channel(),
             ])
             .await?;
@@ -214,6 +216,8 @@ impl Feed {
         }
         let parsed = if channel == self.keys.sales_channel() {
             serde_json::from_slice(payload).map(Notice::Sold)
+        } else if channel == self.keys.refunds_channel() {
+            serde_json::from_slice(payload).map(Notice::Refunded)
         } else if channel == self.keys.sales_activity_channel() {
             serde_json::from_slice(payload).map(Notice::Activity)
         } else {
@@ -264,6 +268,17 @@ impl Feed {
                             seat_ids: sold.seat_ids,
                             standing: sold.standing,
                         }),
+                    }
+                }
+                Some(Notice::Refunded(refunded)) => {
+                    // Forgotten first, so the release below is not taken for a sale's end.
+                    self.ledger.forget(&refunded.session_id, &refunded.seat_ids);
+                    let runs = pending.session(&self.seats, &refunded.session_id);
+                    if runs.channel.is_some() && !refunded.seat_ids.is_empty() {
+                        match runs.runs.last_mut() {
+                            Some(Run::Released(seats)) => seats.extend(refunded.seat_ids),
+                            _ => runs.runs.push(Run::Released(refunded.seat_ids)),
+                        }
                     }
                 }
                 Some(Notice::Activity(activity)) => self.publish_activity(&activity, noticed_at),

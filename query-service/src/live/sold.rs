@@ -64,6 +64,16 @@ impl SoldLedger {
         sales.last_sale = now;
     }
 
+    /// Refunded seats are for sale again: they are no longer remembered as sold.
+    pub fn forget(&self, session_id: &str, seat_ids: &[String]) {
+        let mut ledger = self.ledger();
+        if let Some(sales) = ledger.sessions.get_mut(session_id) {
+            for seat in seat_ids {
+                sales.seats.remove(seat);
+            }
+        }
+    }
+
     /// The seats of `seat_ids` that were announced sold.
     pub fn sold_among<'a>(&self, session_id: &str, seat_ids: &'a [String]) -> HashSet<&'a str> {
         let ledger = self.ledger();
@@ -92,6 +102,15 @@ mod tests {
 
     fn seats(ids: &[&str]) -> Vec<String> {
         ids.iter().map(|id| (*id).to_owned()).collect()
+    }
+
+    #[test]
+    fn refunded_seats_are_forgotten() {
+        let ledger = SoldLedger::new(Duration::from_secs(60));
+        ledger.record("s", &seats(&["a", "b"]), Instant::now());
+        ledger.forget("s", &seats(&["a"]));
+        let asked = seats(&["a", "b"]);
+        assert_eq!(ledger.sold_among("s", &asked), HashSet::from(["b"]));
     }
 
     #[test]

@@ -50,6 +50,8 @@ async fn seed_sale(pool: &sqlx::PgPool) -> Sale {
          values ($2, $1, 'Night at the Harbour', 'published', now())",
         "insert into tier (tier_id, event_id, name, colour, price_minor, currency)
          values ($4, $2, 'Stalls', '#3366ff', 4500, 'EUR')",
+        "insert into organisation_member (organisation_id, email, role)
+         values ($1, 'organiser@boxoffice.test', 'organiser')",
         "insert into session (session_id, event_id, mode, starts_at, ends_at, sales_start_at,
                               sales_end_at, status)
          values ($3, $2, 'online', now() + interval '2 days', now() + interval '2 days 3 hours',
@@ -295,6 +297,19 @@ async fn holds_and_sales_made_through_order_service_reach_both_replicas() {
     let activity = organiser.expect("activity").await.json();
     assert_eq!(activity["event_id"], sale.event_id.to_string());
     assert_eq!(activity["session_id"], sale.session_id.to_string());
+
+    // A refund puts the sold seat back on sale: every watcher sees it free again.
+    let refunded = reqwest::Client::new()
+        .post(orders.url(&format!("/api/sales/orders/{order_id}/refunds")))
+        .bearer_auth(&token)
+        .json(&json!({"reason": "the buyer cannot come"}))
+        .send()
+        .await
+        .expect("order-service answers");
+    assert_eq!(refunded.status(), 201);
+    for client in &mut clients {
+        client.expect_seats("released", &["stalls-A-3"]).await;
+    }
 
     orders.stop().await.expect("order-service stops");
     for replica in replicas {

@@ -1,0 +1,2 @@
+alter table ticket drop column refund_id;
+drop table refund;

@@ -1,0 +1,154 @@
+//! Refunds asked for by the event's organisers: a whole order, or some of its tickets.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use service_runtime::JsonBody;
+use service_runtime::auth::Authenticated;
+use service_runtime::params::Path;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::access::may_manage_sales;
+use crate::data::orders;
+use crate::data::refunds::{self, RefundRow};
+use crate::error::ApiError;
+use crate::refunds::{RefundError, RefundRequest, refund_tickets};
+
+/// Longest reason kept with a refund.
+const MAX_REASON_CHARS: usize = 500;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRefund {
+    /// Tickets of the order to refund; every ticket still valid when absent.
+    pub ticket_ids: Option<Vec<Uuid>>,
+    /// Why, in words the buyer may read (e.g. "restricted view").
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Refund {
+    pub refund_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub reason: String,
+    /// `pending` until the payment provider has returned the money, then `refunded`.
+    pub status: String,
+    pub ticket_ids: Vec<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub refunded_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrderRefunds {
+    pub order_id: Uuid,
+    /// `refunded` once every ticket is; `ticketed` while some still stand.
+    pub order_status: String,
+    /// The refund this request made; null when there was nothing left to refund.
+    pub refund: Option<Refund>,
+    /// Every refund of the order, oldest first.
+    pub refunds: Vec<Refund>,
+}
+
+#[utoipa::path(post, path = "/api/sales/orders/{id}/refunds", tag = "orders",
+    params(("id" = Uuid, Path)),
+    request_body = NewRefund,
+    responses(
+        (status = 201, body = OrderRefunds, description = "refunded: the tickets no longer scan, their places are for sale again, and the money goes back"),
+        (status = 200, body = OrderRefunds, description = "nothing left to refund (a repeated request): nothing changed"),
+        (status = 404, description = "no such order, or not an order of an event you organise"),
+        (status = 409, description = "the order was never paid"),
+        (status = 422, description = "a ticket that is not the order's, or no reason")),
+    security(("bearer" = [])))]
+pub async fn refund_order(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(order_id): Path<Uuid>,
+    JsonBody(request): JsonBody<NewRefund>,
+) -> Result<(StatusCode, Json<OrderRefunds>), ApiError> {
+    let reason = request.reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ApiError::invalid(
+            "/reason",
+            format!("a reason of 1 to {MAX_REASON_CHARS} characters is required"),
+        ));
+    }
+    let organisation = orders::organisation_of(&state.pool, order_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Other people's orders do not exist, as far as the caller can tell.
+    if !may_manage_sales(&state.pool, &principal, organisation).await? {
+        return Err(ApiError::NotFound);
+    }
+    let refund = refund_tickets(
+        &state,
+        order_id,
+        &RefundRequest {
+            ticket_ids: request.ticket_ids.as_deref(),
+            reason,
+            requested_by: &principal.subject,
+        },
+    )
+    .await
+    .map_err(into_api_error)?;
+    let status = if refund.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(order_refunds(&state, order_id, refund).await?)))
+}
+
+fn into_api_error(error: RefundError) -> ApiError {
+    match error {
+        RefundError::NoSuchOrder => ApiError::NotFound,
+        RefundError::NotRefundable(status) => ApiError::conflict(
+            "not_refundable",
+            format!("an order that is {status} has nothing to refund"),
+        ),
+        RefundError::ForeignTicket(index) => {
+            ApiError::invalid(format!("/ticket_ids/{index}"), "not a ticket of this order")
+        }
+        RefundError::Provider(message) => ApiError::Provider(message),
+        RefundError::Database(error) => error.into(),
+    }
+}
+
+async fn order_refunds(
+    state: &AppState,
+    order_id: Uuid,
+    made: Option<RefundRow>,
+) -> Result<OrderRefunds, ApiError> {
+    let order = orders::find(&state.pool, order_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let tickets = refunds::refunded_tickets(&state.pool, order_id).await?;
+    let view = |row: RefundRow| Refund {
+        ticket_ids: tickets
+            .iter()
+            .filter(|(refund_id, _)| *refund_id == row.refund_id)
+            .map(|(_, ticket_id)| *ticket_id)
+            .collect(),
+        refund_id: row.refund_id,
+        amount_minor: row.amount_minor,
+        currency: row.currency,
+        reason: row.reason,
+        status: row.status,
+        created_at: row.created_at,
+        refunded_at: row.refunded_at,
+    };
+    let refunds = refunds::of_order(&state.pool, order_id)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect();
+    Ok(OrderRefunds {
+        order_id,
+        order_status: order.status,
+        refund: made.map(view),
+        refunds,
+    })
+}
