@@ -100,7 +100,7 @@ function viewOfClaims(claims: TicketClaims, stored?: StoredTicket): TicketView {
 }
 
 export function describeTicket(ticket: TicketView): string {
-  return [ticket.seatLabel ? `seat ${ticket.seatLabel}` : 'standing', ticket.holderName]
+  return [ticket.seatLabel ? `Seat ${ticket.seatLabel}` : 'Standing', ticket.holderName]
     .filter(Boolean)
     .join(', ');
 }

@@ -72,8 +72,8 @@ function VerdictCard({ verdict, count, fresh }: { verdict: Verdict; count: numbe
         </p>
         {verdict.note ? <p className="verdict__note">{verdict.note}</p> : null}
         <p className="verdict__meta">
-          {verdict.via === 'offline' ? 'Admitted offline, will sync' : 'Admitted'} at{' '}
-          {formatScanTime(verdict.at)}
+          {verdict.via === 'offline' ? 'Admitted offline' : 'Admitted'} at {formatScanTime(verdict.at)}
+          {verdict.via === 'offline' ? ' · syncs when online' : ''}
           {fresh ? '' : ' · ready for the next ticket'}
         </p>
       </div>
@@ -92,7 +92,7 @@ function VerdictCard({ verdict, count, fresh }: { verdict: Verdict; count: numbe
           {verdict.admittedAt ? ` at ${formatScanTime(verdict.admittedAt)}` : ''}
         </p>
       ) : null}
-      <p className="verdict__detail">{verdict.message}</p>
+      {verdict.reason === 'already_admitted' ? null : <p className="verdict__detail">{verdict.message}</p>}
       {ticket && (seat || ticket.holderName) ? (
         <p className="verdict__meta">
           {[seat, ticket.tierName, ticket.holderName].filter(Boolean).join(' · ')}

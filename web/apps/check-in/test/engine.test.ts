@@ -216,7 +216,7 @@ describe('the gate engine', () => {
     expect(conflict).toMatchObject({
       outcome: 'already_admitted',
       admitted_gate: 'north',
-      qr_label: 'seat Row A, seat 7, Holder 7',
+      qr_label: 'Seat Row A, seat 7, Holder 7',
     });
     await engine.dismissConflict(conflict?.scan_id ?? '');
     expect(await engine.conflicts()).toEqual([]);
