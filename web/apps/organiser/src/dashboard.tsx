@@ -289,7 +289,9 @@ function describeActivity(item: Activity, currency: string): string {
   const money = formatPrice(item.amount_minor, item.currency ?? currency);
   switch (item.kind) {
     case 'order_paid':
-      return `Order paid: ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}, ${money}`;
+      return item.quantity > 0
+        ? `Order paid: ${item.quantity} ticket${item.quantity === 1 ? '' : 's'}, ${money}`
+        : `Order paid: ${money}`;
     case 'tickets_issued':
       return `${item.quantity} ticket${item.quantity === 1 ? '' : 's'} issued`;
     case 'order_refunded':
