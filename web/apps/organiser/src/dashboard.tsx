@@ -323,6 +323,23 @@ function Chart({
   format: (n: number) => string;
   label: string;
 }) {
+  if (tiers.length === 0) return <p className="empty-line">The chart starts with the first sale.</p>;
+  return <ChartPlot samples={samples} tiers={tiers} pick={pick} format={format} label={label} />;
+}
+
+function ChartPlot({
+  samples,
+  tiers,
+  pick,
+  format,
+  label,
+}: {
+  samples: Sample[];
+  tiers: { id: string; name: string; colour: string }[];
+  pick: 'sold' | 'revenue';
+  format: (n: number) => string;
+  label: string;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const key = tiers.map((t) => t.id).join();

@@ -241,7 +241,7 @@ export function EventPage() {
           />
         ) : (
           <div className="table-wrap">
-            <table className="data-table">
+            <table className="data-table data-table--stack">
               <thead>
                 <tr>
                   <th scope="col">When</th>
@@ -259,12 +259,12 @@ export function EventPage() {
                   const when = formatDateTime(session.starts_at, { timeZone: venue?.timezone });
                   return (
                     <tr key={session.session_id}>
-                      <td>{when}</td>
-                      <td>
+                      <td data-label="When">{when}</td>
+                      <td data-label="Venue">
                         {venue ? `${venue.name}, ${venue.city}` : session.mode === 'online' ? 'Online' : '—'}
                       </td>
-                      <td>{session.capacity.toLocaleString()}</td>
-                      <td>
+                      <td data-label="Places">{session.capacity.toLocaleString()}</td>
+                      <td data-label="Status">
                         <span className={`bx-badge status status--${session.status.toLowerCase()}`}>
                           {STATUS_WORDS[session.status]}
                         </span>
