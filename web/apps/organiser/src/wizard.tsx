@@ -1486,8 +1486,8 @@ function ReviewStep({ event, onPublished }: { event: EventRecord; onPublished: (
         onCancel={() => setConfirming(false)}
       >
         <p>
-          It appears in the public catalogue within a few seconds. Tickets go on sale when you put a session
-          on sale from the event page.
+          It appears in the public catalogue within a few seconds. Each session goes on sale when its sales
+          window opens, or earlier if you put it on sale from the event page.
         </p>
       </ConfirmDialog>
     </>

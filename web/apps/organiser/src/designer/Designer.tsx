@@ -1065,6 +1065,10 @@ function SelectionPanel({
   const [seatText, setSeatText] = useState('');
   const [seatError, setSeatError] = useState<string>();
   const blocks = selection.blocks.size;
+  // Stages, aisles and bars are never sold, so a selection of only those has no tier to take.
+  const sellable =
+    seatCount(selection.seats) > 0 ||
+    [...selection.blocks].some((id) => model.blocks.find((b) => b.id === id)?.kind !== 'area');
   const seats = seatCount(selection.seats);
   const seatBlock =
     only?.kind === 'seated'
@@ -1084,7 +1088,7 @@ function SelectionPanel({
   return (
     <section aria-labelledby="selection-title" className="designer__selection">
       <h3 id="selection-title">{summary} selected</h3>
-      {blocks || seats ? (
+      {sellable ? (
         <div className="designer__assign">
           <div className="bx-field bx-field--compact">
             <label className="bx-field__label" htmlFor={tierId}>
@@ -1107,7 +1111,7 @@ function SelectionPanel({
             Assign tier
           </Button>
         </div>
-      ) : (
+      ) : blocks ? null : (
         <p className="empty-line">Click a block or drag a rectangle over seats.</p>
       )}
       {seats ? (
