@@ -2,6 +2,7 @@
 // scanner (text + Enter) or the camera, online and offline, on one phone and on two.
 import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
+import { call } from './api.ts';
 import { closeBrowser, expectAccessible, keepScreenshot, openPage } from './browser.ts';
 import {
   altered,
@@ -74,6 +75,26 @@ describe('scanning at the gate', () => {
     expect((await serverManifest(event)).admitted).toBe(0);
     expect(await scanCode(page, ticket.qr)).toBe('admit');
     await keepScreenshot(page, 'check-in-admit-desktop');
+  });
+
+  it('refuses a refunded ticket, online and from the downloaded list offline', async () => {
+    const event = await gateEvent('refunded');
+    const [ticket, kept] = await buyTickets(event, ['stalls-A-1', 'stalls-A-2'], 'Ada Lovelace');
+    if (!ticket || !kept) throw new Error('no ticket bought');
+    await call('POST', `/api/sales/orders/${ticket.order_id}/refunds`, {
+      ticket_ids: [ticket.ticket_id],
+      reason: 'restricted view',
+    });
+    const { page, context } = await openPage('check-in-refunded', 'phone');
+    await openGate(page, event, 'West');
+    expect(await scanCode(page, ticket.qr)).toBe('refuse');
+    expect(await verdictText(page)).toContain('This ticket is refunded.');
+    await context.setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    expect(await scanCode(page, ticket.qr)).toBe('refuse');
+    expect(await verdictText(page)).toContain('This ticket is refunded.');
+    await expectAccessible(page);
+    expect(await scanCode(page, kept.qr)).toBe('admit');
   });
 
   it('offline: three scans queue, a forged code is refused, and back online each is admitted once', async () => {

@@ -207,7 +207,7 @@ export function GateProvider({ children }: { children: ReactNode }) {
 
   const change = useCallback(async () => {
     if (db) await db.delete('settings', 'setup');
-    setEngine(undefined);
+    // The engine stays until a new gate is set up, so scans still waiting keep syncing.
     setStatus('setup');
   }, [db]);
 
