@@ -1,5 +1,18 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { closeBrowser, expectAccessible, keepScreenshot, openPage, signIn } from './browser.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  ARTEFACTS,
+  closeBrowser,
+  expectAccessible,
+  keepScreenshot,
+  ORIGIN,
+  openPage,
+  signIn,
+  VIEWPORTS,
+} from './browser.ts';
 import { gateEvent, openGate, until } from './check-in-fixtures.ts';
 
 afterAll(closeBrowser);
@@ -25,7 +38,27 @@ describe('the check-in app', () => {
 
   it('is installable and reloads from its cache while offline', async () => {
     const event = await gateEvent('install');
-    const { page, context } = await openPage('check-in-install', 'desktop');
+    // Chromium never offers to install from an incognito context, which every shared test
+    // context is: this test has a browser profile of its own.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'check-in-profile-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      viewport: VIEWPORTS.desktop,
+      baseURL: ORIGIN,
+    });
+    onTestFinished(async ({ task }) => {
+      if (task.result?.state === 'fail') {
+        fs.mkdirSync(path.join(ARTEFACTS, 'failures'), { recursive: true });
+        await context
+          .pages()[0]
+          ?.screenshot({ path: path.join(ARTEFACTS, 'failures', 'check-in-install-desktop.png') })
+          .catch(() => undefined);
+      }
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
     await openGate(page, event, 'Main door');
     await keepScreenshot(page, 'check-in-ready-desktop');
     // The service worker has installed the app shell and controls the page.
@@ -36,10 +69,7 @@ describe('the check-in app', () => {
     const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
       installabilityErrors: { errorId: string }[];
     };
-    // Test contexts are incognito, where Chromium never offers to install; nothing else may stand in the way.
-    expect(installabilityErrors.map((error) => error.errorId).filter((id) => id !== 'in-incognito')).toEqual(
-      [],
-    );
+    expect(installabilityErrors.map((error) => error.errorId)).toEqual([]);
     const manifest = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[] };
     expect(manifest.url).toMatch(/\/check-in\/manifest\.webmanifest$/);
     expect(manifest.errors).toEqual([]);
