@@ -409,6 +409,127 @@ describe('the live seat map and checkout', () => {
   });
 });
 
+describe('choosing places', () => {
+  it('drops a seat someone else takes from the selection, and says so', async () => {
+    const session = await makeSession('taken');
+    const { page } = await openPage('seat taken', 'phone');
+    await openMap(page, session);
+    await focusFirstSeat(page);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /^Reserve 2 for/ }).waitFor();
+    const response = await fetch(`${ORIGIN}/api/sales/sessions/${session.sessionId}/holds`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ seats: ['stalls-A-1'], buyer_id: `e2e-other-${Date.now().toString(36)}` }),
+    });
+    expect(response.status).toBe(201);
+    await page
+      .getByRole('alert')
+      .getByText('Someone else just took A1')
+      .waitFor({ timeout: LIVE_DEADLINE_MS });
+    await page.getByRole('button', { name: /^Reserve 1 for £45/ }).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-seat-taken-phone');
+  });
+
+  it('holds the best available seats of a tier and standing places; a hold is extended once and released', async () => {
+    const session = await makeSession('best');
+    const { page } = await openPage('best available');
+    await openMap(page, session);
+    await page.getByLabel('Price', { exact: true }).selectOption({ label: 'Balcony — £28.00' });
+    await page.getByLabel('Quantity').selectOption('3');
+    await page.getByRole('button', { name: 'Find seats' }).click();
+    await page.waitForURL('**/checkout');
+    await expect.poll(() => page.locator('.order-lines tbody tr').count()).toBe(3);
+    await page.getByText('£84.00').waitFor();
+    await page.getByRole('button', { name: 'More time' }).click();
+    await page.getByRole('button', { name: 'More time' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Cancel and release' }).click();
+    await page.waitForURL(`**/sessions/${session.sessionId}`);
+
+    await page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+    await page.getByLabel(/^Standing floor: 50 places left/).fill('2');
+    await page.getByRole('button', { name: /^Reserve 2 for £40/ }).click();
+    await page.waitForURL('**/checkout');
+    await expect.poll(() => page.locator('.order-lines tbody tr').count()).toBe(2);
+    await page.getByText('Standing · Standing floor').first().waitFor();
+    await keepScreenshot(page, 'attendee-checkout-standing');
+    // Leaving the checkout for another page gives the places back.
+    const released = page.waitForResponse(
+      (r) => r.url().includes('/api/sales/holds/') && r.request().method() === 'DELETE',
+    );
+    await page.getByRole('link', { name: 'Find events' }).click();
+    expect((await released).status()).toBe(204);
+  });
+});
+
+describe('discovery', () => {
+  it('filters by price, category and city, sorts, and pages through results', async () => {
+    const session = await makeSession('filters');
+    const { page } = await openPage('search filters');
+    await page.goto(`/?q=${encodeURIComponent(session.title)}`);
+    const results = page.getByRole('region', { name: 'Search results' });
+    await results.getByRole('link', { name: session.title }).waitFor();
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('Max price').fill('10');
+    await page.getByLabel('Max price').press('Tab');
+    await page.waitForURL(/max=10/);
+    await page.getByRole('heading', { name: /^No events match/ }).waitFor();
+    await page.getByLabel('Max price').fill('');
+    await page.getByLabel('Min price').fill('40');
+    await page.getByLabel('Min price').press('Tab');
+    await page.waitForURL((url) => url.searchParams.get('min') === '40' && !url.searchParams.has('max'));
+    await results.getByRole('link', { name: session.title }).waitFor();
+    await page.getByLabel('Category').selectOption({ label: 'Music' });
+    await page.getByLabel('City').fill('Bristol');
+    await page.getByLabel('City').press('Tab');
+    await page.waitForURL(
+      (url) => url.searchParams.get('city') === 'Bristol' && url.searchParams.get('category') === 'music',
+    );
+    await page.getByLabel('Sort by').selectOption('price');
+    await page.waitForURL(/sort=price/);
+    await results.getByRole('link', { name: session.title }).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-catalogue-filters');
+
+    // Pages: a catalogue answer with 30 matches gives three pages.
+    const pages: string[] = [];
+    await page.route('**/api/catalog/events?*', async (route) => {
+      const url = new URL(route.request().url());
+      pages.push(url.searchParams.get('page') ?? '');
+      // Every page answers with the first page's events, as if there were more of them.
+      url.searchParams.set('page', '1');
+      const response = await route.fetch({ url: url.toString() });
+      const body = (await response.json()) as { total: number; per_page: number };
+      await route.fulfill({ response, json: { ...body, total: 30, per_page: 12 } });
+    });
+    await page.goto('/?q=midnight');
+    await page.getByText('Page 1 of 3').waitFor();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2 of 3').waitFor();
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+    expect(pages).toContain('2');
+  });
+
+  it('speaks French when asked, with prices and dates in the French way', async () => {
+    const { page } = await openPage('french', 'phone');
+    await page.goto('/?q=orchestra');
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: 'Trouvez votre prochaine sortie' }).waitFor();
+    await page
+      .getByText(/À partir de 20,00/)
+      .first()
+      .waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-catalogue-french-phone');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Trouvez votre prochaine sortie' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+  });
+});
+
 /** Presses Tab until `target` has the focus, as a keyboard user would. */
 async function tabTo(page: Page, target: Locator, limit = 80): Promise<void> {
   for (let presses = 0; presses < limit; presses++) {

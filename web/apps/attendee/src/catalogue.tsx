@@ -54,16 +54,23 @@ export function CataloguePage() {
   const resultsRef = useRef<HTMLElement>(null);
   const search = searchQuery(params);
   const filtered = FILTER_KEYS.some((key) => key !== 'sort' && params.get(key));
+  // Open at first when the address has filters; after that, as the buyer leaves it.
+  const [filtersOpen, setFiltersOpen] = useState(filtered);
 
-  const update = (changes: Record<string, string | undefined>, keepPage = false) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    if (!keepPage) next.delete('page');
-    setParams(next, { replace: !('page' in changes) });
-  };
+  // From the latest address, not this render's: two fields committed at once must not undo each other.
+  const update = (changes: Record<string, string | undefined>, keepPage = false) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
+        if (!keepPage) next.delete('page');
+        return next;
+      },
+      { replace: !('page' in changes) },
+    );
 
   useEffect(() => {
     if (draft === query) return;
@@ -149,7 +156,11 @@ export function CataloguePage() {
         </search>
       </section>
 
-      <details className="filters bx-card" open={filtered || undefined}>
+      <details
+        className="filters bx-card"
+        open={filtersOpen}
+        onToggle={(event) => setFiltersOpen(event.currentTarget.open)}
+      >
         <summary>{t('search.filters')}</summary>
         <div className="filters__grid">
           <Field label={t('search.category')}>
