@@ -161,6 +161,18 @@ describe('the event wizard', () => {
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => page.locator('[data-block-id]').count()).toBe(4);
 
+    // A clash is caught before saving, the block named and outlined; undo clears it.
+    await panel.getByRole('button', { name: /^Circle/ }).click();
+    await setField(page, 'Code (starts every seat id)', 'block-1');
+    await page.getByRole('button', { name: 'Save seat map' }).click();
+    const problems = page.getByRole('region', { name: 'Fix these before saving' });
+    await problems.getByText(/The id “block-1” is used twice/).waitFor();
+    await page.locator('.outline--problem').first().waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-wizard-4-seat-map-problem');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await problems.waitFor({ state: 'detached' });
+
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForURL(/\/edit\/sessions$/);
 

@@ -103,6 +103,16 @@ describe('undo and redo', () => {
     expect(unchanged).toBe(history);
   });
 
+  it('undoes an id edit that clashed with another block without touching that block', () => {
+    const model = twoBlocks();
+    let history = execute(historyOf(model), editBlock(model, 'B', { id: 'A' }));
+    expect(history.model.blocks.map((b) => b.id)).toEqual(['A', 'A']);
+    history = undo(history);
+    expect(history.model).toEqual(model);
+    history = redo(history);
+    expect(history.model.blocks.map((b) => (b.kind === 'area' ? '' : b.name))).toEqual(['Stalls', 'Circle']);
+  });
+
   it('undoes a delete of blocks from the middle back into their places', () => {
     const model = twoBlocks();
     const three = { blocks: [...model.blocks, newStandingBlock(model, { id: 'S' })] };

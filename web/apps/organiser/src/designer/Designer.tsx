@@ -718,7 +718,7 @@ export function Designer({
             onWheel={onWheel}
             onContextMenu={(e) => e.preventDefault()}
           >
-            {model.blocks.map((block) => {
+            {model.blocks.map((block, index) => {
               const moving = offset && movingIds.has(block.id);
               const corners = blockCornersOf(block).map((c) =>
                 toScreen(moving ? { x: c.x + offset.x, y: c.y + offset.y } : c),
@@ -727,7 +727,8 @@ export function Designer({
               const partly = selection.seats.has(block.id);
               const top = corners[0] ?? { x: 0, y: 0 };
               return (
-                <g key={block.id} data-block-id={block.id}>
+                // biome-ignore lint/suspicious/noArrayIndexKey: codes may clash while being edited, so keys add the place
+                <g key={`${index}:${block.id}`} data-block-id={block.id}>
                   <polygon
                     points={corners.map((c) => `${c.x},${c.y}`).join(' ')}
                     className={`outline${selected ? ' outline--selected' : ''}${partly ? ' outline--partly' : ''}${problemIds.has(block.id) ? ' outline--problem' : ''}${moving ? ' outline--moving' : ''}`}
@@ -782,8 +783,9 @@ export function Designer({
             <h3 id="blocks-title">Blocks</h3>
             {model.blocks.length === 0 ? <p className="empty-line">None yet.</p> : null}
             <ul>
-              {model.blocks.map((block) => (
-                <li key={block.id}>
+              {model.blocks.map((block, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: codes may clash while being edited, so keys add the place
+                <li key={`${index}:${block.id}`}>
                   <button
                     type="button"
                     className="block-item"
@@ -822,22 +824,24 @@ export function Designer({
         {announcement}
       </p>
       {problems.length ? (
-        <section className="designer__problems" aria-labelledby="problems-title" role="alert">
-          <h3 id="problems-title">Fix these before saving</h3>
-          <ul>
-            {problems.map((problem, index) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: problems have no identity beyond their place
-              <li key={index}>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => setSelection({ blocks: new Set([problem.blockId]), seats: new Map() })}
-                >
-                  {problem.message}
-                </button>
-              </li>
-            ))}
-          </ul>
+        <section className="designer__problems" aria-labelledby="problems-title">
+          <div role="alert">
+            <h3 id="problems-title">Fix these before saving</h3>
+            <ul>
+              {problems.map((problem, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: problems have no identity beyond their place
+                <li key={index}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => setSelection({ blocks: new Set([problem.blockId]), seats: new Map() })}
+                  >
+                    {problem.message}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
         </section>
       ) : null}
       {saveError ? (

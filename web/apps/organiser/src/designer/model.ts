@@ -260,14 +260,24 @@ export function applyChanges(
     if (from === null && to !== null) {
       blocks.splice(Math.min(change.index, blocks.length), 0, to);
     } else if (from !== null && to === null) {
-      const at = blocks.findIndex((block) => block.id === from.id);
+      const at = locate(blocks, from, change.index);
       if (at >= 0) blocks.splice(at, 1);
     } else if (from !== null && to !== null) {
-      const at = blocks.findIndex((block) => block.id === from.id);
+      const at = locate(blocks, from, change.index);
       if (at >= 0) blocks[at] = to;
     }
   }
   return { blocks };
+}
+
+/**
+ * Where a block is: the very object first (ids can clash while someone edits them, and the
+ * model is immutable, so the object a command recorded is the one in the list), else by id.
+ */
+function locate(blocks: readonly DesignBlock[], block: DesignBlock, hint: number): number {
+  if (blocks[hint] === block) return hint;
+  const same = blocks.indexOf(block);
+  return same >= 0 ? same : blocks.findIndex((item) => item.id === block.id);
 }
 
 /** The ids a command touches, before and after (an id edit touches both). */
