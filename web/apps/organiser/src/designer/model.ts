@@ -570,6 +570,7 @@ const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export function validate(model: DesignModel, knownTiers?: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
   const firstUse = new Map<string, string>();
+  const seatOwner = new Map<string, string>();
   const claim = (id: string, owner: string, blockId: string) => {
     const earlier = firstUse.get(id);
     if (earlier)
@@ -598,15 +599,26 @@ export function validate(model: DesignModel, knownTiers?: ReadonlySet<string>): 
         problems.push({ blockId: block.id, message: `“${name}” needs 1 to 1,000 rows and seats per row.` });
       const removed = new Set(block.removed);
       const untiered: string[] = [];
+      const clashes: string[] = [];
       for (let row = 0; row < block.rows; row += 1) {
         for (let column = 0; column < block.columns; column += 1) {
           const key = positionKey(row, column);
           if (removed.has(key)) continue;
-          claim(seatIdOf(block, row, column), `a seat of “${name}”`, block.id);
+          const seatId = seatIdOf(block, row, column);
+          const earlier = seatOwner.get(seatId);
+          if (earlier !== undefined || firstUse.has(seatId)) clashes.push(key);
+          else seatOwner.set(seatId, block.id);
           const tier = block.seatTiers[key] ?? block.tierId;
           if (!tier || (knownTiers && !knownTiers.has(tier))) untiered.push(key);
         }
       }
+      // One line per block for seat ids taken elsewhere, not one per seat.
+      if (clashes.length)
+        problems.push({
+          blockId: block.id,
+          message: `${clashes.length} seat id${clashes.length === 1 ? ' of' : 's of'} “${name}” ${clashes.length === 1 ? 'is' : 'are'} already used on the map: give the block a code of its own.`,
+          seats: clashes,
+        });
       if (untiered.length)
         problems.push({
           blockId: block.id,
