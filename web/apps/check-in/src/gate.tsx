@@ -103,6 +103,21 @@ function ScanScreen() {
     if (!camera) input.current?.focus();
   }, [camera]);
 
+  // A scanner types wherever the focus is: keys typed with focus on a button or on nothing go
+  // to the code field (focusing it in keydown makes the browser put the character there).
+  useEffect(() => {
+    const redirect = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      // Space stays with the button it activates; codes never contain one.
+      if (event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1 || event.key === ' ')
+        return;
+      if (target?.closest('input, select, textarea, [contenteditable="true"], dialog')) return;
+      input.current?.focus();
+    };
+    document.addEventListener('keydown', redirect);
+    return () => document.removeEventListener('keydown', redirect);
+  }, []);
+
   if (!setup) return null;
   return (
     <div className="scan">
