@@ -3,6 +3,7 @@ import { EmptyState, type NavItem } from '@boxoffice/ui';
 import { useCallback } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { DashboardPage } from './dashboard.tsx';
+import { DesignerBenchPage } from './designer/bench.tsx';
 import { EventListPage, EventPage } from './events.tsx';
 import { HomePage } from './home.tsx';
 import { OrganisationProvider, OrganisationSwitcher } from './organisation.tsx';
@@ -46,6 +47,7 @@ export function App() {
       >
         <Routes>
           <Route path="/callback" element={<SignInCallback navigate={goBack} />} />
+          <Route path="/bench/designer" element={<DesignerBenchPage />} />
           <Route
             path="/"
             element={
