@@ -59,6 +59,9 @@ pub struct JobArgs {
     /// command-service, which the scheduler asks to change session status.
     #[arg(long, env = "COMMAND_API_URL", default_value = "http://127.0.0.1:8081")]
     pub command_api_url: String,
+    /// order-service, which the scheduler asks to refund cancelled sessions.
+    #[arg(long, env = "ORDER_API_URL", default_value = "http://127.0.0.1:8083")]
+    pub order_api_url: String,
     /// The client-credentials client the scheduler signs in as.
     #[arg(long, env = "SERVICE_CLIENT_ID", default_value = "boxoffice-services")]
     pub service_client_id: String,

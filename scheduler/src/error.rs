@@ -14,8 +14,8 @@ pub enum BuildError {
     Runtime(#[from] StartupError),
     #[error("the change feed's consumer: {0}")]
     Feed(#[from] rdkafka::error::KafkaError),
-    #[error("the command API client: {0}")]
-    CommandApi(#[from] reqwest::Error),
+    #[error("the services' API client: {0}")]
+    ServiceApi(#[from] reqwest::Error),
 }
 
 #[derive(Debug, thiserror::Error)]

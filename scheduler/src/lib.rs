@@ -2,16 +2,17 @@
 //! and close at its sales end, on any number of replicas, each job once in effect.
 //!
 //! The plan comes from the change stream (`feed`), lives in PostgreSQL (`jobs`), and is carried
-//! out through command-service's API (`command_api`) by the `runner`.
+//! out through the services' APIs (`service_api`) by the `runner`: status changes through
+//! command-service, refunds of cancelled sessions through order-service.
 
 pub mod clock;
-pub mod command_api;
 pub mod config;
 pub mod error;
 pub mod feed;
 pub mod jobs;
 pub mod plan;
 pub mod runner;
+pub mod service_api;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -24,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::clock::{Clock, SystemClock};
-use crate::command_api::CommandApi;
+use crate::service_api::ServiceApi;
 pub use config::Config;
 use error::ApiError;
 pub use error::BuildError;
@@ -77,8 +78,9 @@ impl App {
             &config.jobs.group_id,
             &config.jobs.topic_prefix,
         )?;
-        let command_api = CommandApi::new(
+        let services = ServiceApi::new(
             &config.jobs.command_api_url,
+            &config.jobs.order_api_url,
             &config.oidc.oidc_issuer,
             &config.jobs.service_client_id,
             config.jobs.service_client_secret.expose(),
@@ -93,7 +95,7 @@ impl App {
         let runner = runner::JobRunner {
             pool: pool.clone(),
             clock,
-            command_api: Arc::new(command_api),
+            services: Arc::new(services),
             poll_interval: config.jobs.poll_interval(),
             scope: config.jobs.scope.clone(),
             stop: stop.clone(),

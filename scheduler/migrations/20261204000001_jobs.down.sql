@@ -1,0 +1,2 @@
+drop table scheduled_session;
+drop table scheduled_job;

@@ -1,0 +1,233 @@
+//! How the scheduler acts: through the services' own APIs, called with the service's
+//! client-credentials token. command-service stays the one writer of session status, and
+//! order-service the one that moves money.
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+/// A token is renewed this long before it expires.
+const RENEW_BEFORE: Duration = Duration::from_secs(30);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceApiError {
+    #[error("the identity provider did not issue a service token: {0}")]
+    Token(String),
+    #[error("the service did not answer: {0}")]
+    Unreachable(#[from] reqwest::Error),
+    #[error("the service answered {status}: {body}")]
+    Unexpected { status: u16, body: String },
+}
+
+/// What command-service made of a status change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusChange {
+    Changed,
+    /// Not a legal step from where the session is now (it has moved on already).
+    NotFromHere,
+    /// Refused for a reason someone has to fix first (`code`: e.g. `event_not_published`).
+    Refused {
+        code: String,
+        message: String,
+    },
+    /// No such session any more.
+    Gone,
+}
+
+#[derive(Deserialize)]
+struct Discovery {
+    token_endpoint: String,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    code: String,
+    message: String,
+}
+
+struct CachedToken {
+    value: String,
+    renew_at: Instant,
+}
+
+/// What order-service did for a cancelled session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct SessionRefunds {
+    pub refunded_orders: u64,
+    pub remaining_orders: u64,
+}
+
+pub struct ServiceApi {
+    http: reqwest::Client,
+    command_url: String,
+    order_url: String,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    token: Mutex<Option<CachedToken>>,
+}
+
+impl ServiceApi {
+    pub fn new(
+        command_url: &str,
+        order_url: &str,
+        issuer: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<Self, reqwest::Error> {
+        Ok(Self {
+            http: reqwest::Client::builder()
+                .timeout(REQUEST_TIMEOUT)
+                .build()?,
+            command_url: command_url.trim_end_matches('/').to_owned(),
+            order_url: order_url.trim_end_matches('/').to_owned(),
+            issuer: issuer.trim_end_matches('/').to_owned(),
+            client_id: client_id.to_owned(),
+            client_secret: client_secret.to_owned(),
+            token: Mutex::new(None),
+        })
+    }
+
+    /// Asks command-service to move a session to `status` (`ON_SALE`, `CLOSED`).
+    pub async fn set_session_status(
+        &self,
+        session_id: Uuid,
+        status: &str,
+    ) -> Result<StatusChange, ServiceApiError> {
+        let url = format!(
+            "{}/api/manage/sessions/{session_id}/status",
+            self.command_url
+        );
+        let mut renewed = false;
+        loop {
+            let token = self.token().await?;
+            let response = self
+                .http
+                .post(&url)
+                .bearer_auth(&token)
+                .json(&serde_json::json!({ "status": status }))
+                .send()
+                .await?;
+            let code = response.status().as_u16();
+            match code {
+                200 => return Ok(StatusChange::Changed),
+                404 => return Ok(StatusChange::Gone),
+                // A token that expired early or a provider that rotated keys: one fresh try.
+                401 if !renewed => {
+                    renewed = true;
+                    *self.token.lock().await = None;
+                }
+                409 => {
+                    let body = response.text().await.unwrap_or_default();
+                    let detail = serde_json::from_str::<ErrorEnvelope>(&body).map_err(|_| {
+                        ServiceApiError::Unexpected {
+                            status: code,
+                            body: body.clone(),
+                        }
+                    })?;
+                    return Ok(if detail.error.code == "illegal_transition" {
+                        StatusChange::NotFromHere
+                    } else {
+                        StatusChange::Refused {
+                            code: detail.error.code,
+                            message: detail.error.message,
+                        }
+                    });
+                }
+                _ => {
+                    let body = response.text().await.unwrap_or_default();
+                    return Err(ServiceApiError::Unexpected { status: code, body });
+                }
+            }
+        }
+    }
+
+    /// Asks order-service to refund every paid order of a cancelled session; `None` when it
+    /// knows no such session.
+    pub async fn refund_session(
+        &self,
+        session_id: Uuid,
+        reason: &str,
+    ) -> Result<Option<SessionRefunds>, ServiceApiError> {
+        let url = format!("{}/api/sales/sessions/{session_id}/refunds", self.order_url);
+        let mut renewed = false;
+        loop {
+            let token = self.token().await?;
+            let response = self
+                .http
+                .post(&url)
+                .bearer_auth(&token)
+                .json(&serde_json::json!({ "reason": reason }))
+                .send()
+                .await?;
+            match response.status().as_u16() {
+                200 => return Ok(Some(response.json().await?)),
+                404 => return Ok(None),
+                401 if !renewed => {
+                    renewed = true;
+                    *self.token.lock().await = None;
+                }
+                status => {
+                    let body = response.text().await.unwrap_or_default();
+                    return Err(ServiceApiError::Unexpected { status, body });
+                }
+            }
+        }
+    }
+
+    async fn token(&self) -> Result<String, ServiceApiError> {
+        let mut cached = self.token.lock().await;
+        if let Some(token) = cached.as_ref()
+            && Instant::now() < token.renew_at
+        {
+            return Ok(token.value.clone());
+        }
+        let fresh = self.fetch_token().await?;
+        let value = fresh.access_token.clone();
+        let lifetime = Duration::from_secs(fresh.expires_in.unwrap_or(60));
+        *cached = Some(CachedToken {
+            value: fresh.access_token,
+            renew_at: Instant::now() + lifetime.saturating_sub(RENEW_BEFORE),
+        });
+        Ok(value)
+    }
+
+    async fn fetch_token(&self) -> Result<TokenResponse, ServiceApiError> {
+        let failed = |error: reqwest::Error| ServiceApiError::Token(error.to_string());
+        let discovery: Discovery = self
+            .http
+            .get(format!("{}/.well-known/openid-configuration", self.issuer))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(failed)?
+            .json()
+            .await
+            .map_err(failed)?;
+        self.http
+            .post(&discovery.token_endpoint)
+            .basic_auth(&self.client_id, Some(&self.client_secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(failed)?
+            .json()
+            .await
+            .map_err(failed)
+    }
+}

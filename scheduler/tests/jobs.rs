@@ -1,0 +1,473 @@
+//! The scheduler on the real stack: jobs planned from the change stream, run by two replicas
+//! on a clock the test moves, session status changed through command-service (and the change
+//! reaching the catalogue through CDC), cancelled sessions refunded through order-service. Every test keeps to its own event (the change stream
+//! and the captured database are shared with the other tests).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use clap::Parser;
+use mongodb::bson::{Document, doc};
+use scheduler::clock::ManualClock;
+use scheduler::feed::Scope;
+use serde_json::{Value, json};
+use shared_dto::layout::{Block, SeatedGrid};
+use sqlx::PgPool;
+use test_support::mongo::TestMongo;
+use test_support::oidc::{Oidc, users};
+use test_support::{RunningService, StackEnv, unique_name, wait_until};
+use uuid::Uuid;
+
+const DEADLINE: Duration = Duration::from_secs(90);
+
+struct Fixture {
+    env: StackEnv,
+    pool: PgPool,
+    command: RunningService,
+    orders: RunningService,
+    organiser: String,
+    http: reqwest::Client,
+}
+
+/// command-service over the captured database, with the scheduler's tables migrated there.
+async fn fixture() -> Fixture {
+    test_support::init_tracing();
+    let env = StackEnv::from_env();
+    let pool = PgPool::connect(&env.database_url)
+        .await
+        .expect("the captured database");
+    command_service::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("command-service migrations");
+    order_service::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("order-service migrations");
+    scheduler::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("scheduler migrations");
+    let config = command_service::Config::try_parse_from([
+        "command-service",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &env.database_url,
+        "--oidc-issuer",
+        &env.oidc_issuer,
+    ])
+    .expect("configuration");
+    let app = command_service::App::build(config)
+        .await
+        .expect("command-service builds");
+    let command = RunningService::spawn(app.local_addr(), |stop| app.run_until(stop));
+    let prefix = test_support::redis_keys::KeyPrefix::new();
+    let config = order_service::Config::try_parse_from([
+        "order-service",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &env.database_url,
+        "--redis-url",
+        &env.redis_url,
+        "--hold-key-prefix",
+        prefix.as_str(),
+        "--oidc-issuer",
+        &env.oidc_issuer,
+    ])
+    .expect("configuration");
+    let app = order_service::App::build(config)
+        .await
+        .expect("order-service builds");
+    let orders = RunningService::spawn(app.local_addr(), |stop| app.run_until(stop));
+    let organiser = Oidc::new(&env)
+        .user_token(users::ORGANISER, users::PASSWORD)
+        .await
+        .expect("the organiser signs in");
+    Fixture {
+        env,
+        pool,
+        command,
+        orders,
+        organiser,
+        http: reqwest::Client::new(),
+    }
+}
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2031, 3, day, hour, 0, 0)
+        .single()
+        .expect("a time")
+}
+
+impl Fixture {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, self.command.url(path))
+            .bearer_auth(&self.organiser);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("command-service answers");
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    async fn created(&self, path: &str, body: Value, id: &str) -> Uuid {
+        let (status, answer) = self.call(reqwest::Method::POST, path, Some(body)).await;
+        assert_eq!(status, 201, "{path}: {answer}");
+        answer[id].as_str().expect("an id").parse().expect("a uuid")
+    }
+
+    /// A draft event with a venue, a tier and a seat map, ready to publish once it has a
+    /// session: (event, venue).
+    async fn draft_event(&self) -> (Uuid, Uuid) {
+        let organisation = self
+            .created(
+                "/api/manage/organisations",
+                json!({"name": unique_name("Scheduled Ltd")}),
+                "organisation_id",
+            )
+            .await;
+        let venue = self
+            .created(
+                "/api/manage/venues",
+                json!({
+                    "organisation_id": organisation, "name": "Clock Hall", "address_line": "1 Dial Street",
+                    "city": "Bristol", "country": "GB", "latitude": 51.45, "longitude": -2.58,
+                    "timezone": "Europe/London"
+                }),
+                "venue_id",
+            )
+            .await;
+        let event = self
+            .created(
+                "/api/manage/events",
+                json!({"organisation_id": organisation, "title": unique_name("Night on schedule"), "category_id": "music"}),
+                "event_id",
+            )
+            .await;
+        let tier = self
+            .created(
+                &format!("/api/manage/events/{event}/tiers"),
+                json!({"name": "Stalls", "colour": "#3366ff", "price_minor": 2500, "currency": "EUR"}),
+                "tier_id",
+            )
+            .await;
+        let grid = Block::SeatedGrid(SeatedGrid::filled("stalls", 2, 5, tier));
+        let (status, answer) = self
+            .call(
+                reqwest::Method::PUT,
+                &format!("/api/manage/events/{event}/layout"),
+                Some(json!({
+                    "canvas": {"width": 1000.0, "height": 800.0},
+                    "blocks": [serde_json::to_value(grid).expect("a grid")]
+                })),
+            )
+            .await;
+        assert_eq!(status, 200, "layout: {answer}");
+        (event, venue)
+    }
+
+    async fn session(
+        &self,
+        event: Uuid,
+        venue: Uuid,
+        sales: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Uuid {
+        self.created(
+            &format!("/api/manage/events/{event}/sessions"),
+            json!({
+                "venue_id": venue, "mode": "physical",
+                "starts_at": at(28, 19), "ends_at": at(28, 22),
+                "sales_start_at": sales.0, "sales_end_at": sales.1
+            }),
+            "session_id",
+        )
+        .await
+    }
+
+    async fn publish(&self, event: Uuid) {
+        let (status, answer) = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/manage/events/{event}/publish"),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(status, 200, "publish: {answer}");
+    }
+
+    /// A scheduler replica keeping to `event`'s sessions, in consumer group `group`.
+    async fn replica(&self, group: &str, event: Uuid, clock: &ManualClock) -> RunningService {
+        let mut config = scheduler::Config::try_parse_from([
+            "scheduler",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &self.env.database_url,
+            "--kafka-brokers",
+            &self.env.kafka_brokers,
+            "--oidc-issuer",
+            &self.env.oidc_issuer,
+            "--group-id",
+            group,
+            "--command-api-url",
+            &self.command.url(""),
+            "--order-api-url",
+            &self.orders.url(""),
+            "--poll-ms",
+            "50",
+        ])
+        .expect("configuration");
+        config.jobs.scope = Scope::Events(HashSet::from([event]));
+        let app = scheduler::App::build_with_clock(config, Arc::new(clock.clone()))
+            .await
+            .expect("the scheduler builds");
+        RunningService::spawn(app.local_addr(), |stop| app.run_until(stop))
+    }
+
+    /// (kind, due_at, status, attempts) of a session's jobs, by kind.
+    async fn jobs(&self, session: Uuid) -> Vec<(String, DateTime<Utc>, String, i32)> {
+        sqlx::query_as(
+            "select kind, due_at, status, attempts from scheduled_job
+             where session_id = $1 order by kind",
+        )
+        .bind(session)
+        .fetch_all(&self.pool)
+        .await
+        .expect("the job table")
+    }
+
+    async fn status(&self, session: Uuid) -> String {
+        sqlx::query_scalar("select status::text from session where session_id = $1")
+            .bind(session)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the session")
+    }
+
+    async fn wait_for_status(&self, session: Uuid, wanted: &str) {
+        wait_until(&format!("session {session} {wanted}"), DEADLINE, || async {
+            (self.status(session).await == wanted).then_some(())
+        })
+        .await;
+    }
+
+    async fn wait_for_jobs(
+        &self,
+        session: Uuid,
+        what: &str,
+        accept: impl Fn(&[(String, DateTime<Utc>, String, i32)]) -> bool,
+    ) -> Vec<(String, DateTime<Utc>, String, i32)> {
+        wait_until(what, DEADLINE, || async {
+            let jobs = self.jobs(session).await;
+            accept(&jobs).then_some(jobs)
+        })
+        .await
+        .0
+    }
+}
+
+/// The catalogue's view of a session, from a projector of the test's own.
+async fn catalogue_session_status(mongo: &TestMongo, event: Uuid, session: Uuid) -> Option<String> {
+    let document: Document = mongo
+        .database
+        .collection::<Document>("events")
+        .find_one(doc! { "_id": event.to_string() })
+        .await
+        .expect("the read store answers")?;
+    document
+        .get_array("sessions")
+        .ok()?
+        .iter()
+        .filter_map(|session| session.as_document())
+        .find(|view| view.get_str("session_id") == Ok(session.to_string().as_str()))
+        .and_then(|view| view.get_str("status").ok().map(str::to_owned))
+}
+
+async fn projector(env: &StackEnv) -> (TestMongo, RunningService) {
+    let mongo = TestMongo::create(env).await.expect("a read store");
+    let group = unique_name("scheduler-projector");
+    let config = projector::Config::try_parse_from([
+        "projector",
+        "--listen",
+        "127.0.0.1:0",
+        "--kafka-brokers",
+        &env.kafka_brokers,
+        "--mongo-url",
+        &env.mongo_url,
+        "--mongo-database",
+        mongo.database.name(),
+        "--group-id",
+        &group,
+    ])
+    .expect("configuration");
+    let app = projector::App::build(config)
+        .await
+        .expect("the projector builds");
+    let service = RunningService::spawn(app.local_addr(), |stop| app.run_until(stop));
+    (mongo, service)
+}
+
+fn kinds_due(jobs: &[(String, DateTime<Utc>, String, i32)]) -> Vec<(&str, DateTime<Utc>)> {
+    jobs.iter()
+        .map(|(kind, due_at, _, _)| (kind.as_str(), *due_at))
+        .collect()
+}
+
+#[tokio::test]
+async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_catalogue() {
+    let fixture = fixture().await;
+    let (event, venue) = fixture.draft_event().await;
+    let session = fixture.session(event, venue, (at(1, 10), at(28, 18))).await;
+    fixture.publish(event).await;
+    let clock = ManualClock::at(at(1, 9));
+    let group = unique_name("scheduler");
+    let _first = fixture.replica(&group, event, &clock).await;
+    let _second = fixture.replica(&group, event, &clock).await;
+
+    let planned = fixture
+        .wait_for_jobs(
+            session,
+            "both jobs planned from the change stream",
+            |jobs| jobs.len() == 2,
+        )
+        .await;
+    assert_eq!(
+        kinds_due(&planned),
+        [("close_sales", at(28, 18)), ("open_sales", at(1, 10))]
+    );
+    // Before its time nothing happens, however often the replicas look.
+    assert_eq!(fixture.status(session).await, "SCHEDULED");
+
+    clock.set(at(1, 10));
+    fixture.wait_for_status(session, "ON_SALE").await;
+    let (mongo, _projector) = projector(&fixture.env).await;
+    wait_until(
+        "the catalogue shows the session on sale",
+        DEADLINE,
+        || async {
+            (catalogue_session_status(&mongo, event, session)
+                .await
+                .as_deref()
+                == Some("ON_SALE"))
+            .then_some(())
+        },
+    )
+    .await;
+
+    clock.set(at(28, 18));
+    fixture.wait_for_status(session, "CLOSED").await;
+    let ran = fixture
+        .wait_for_jobs(session, "both jobs done", |jobs| {
+            jobs.iter().all(|(_, _, status, _)| status == "done")
+        })
+        .await;
+    // Two replicas polled every 50 ms; each job was claimed and run exactly once.
+    let attempts: Vec<i32> = ran.iter().map(|(_, _, _, attempts)| *attempts).collect();
+    assert_eq!(attempts, [1, 1], "{ran:?}");
+    wait_until(
+        "the catalogue shows the session closed",
+        DEADLINE,
+        || async {
+            (catalogue_session_status(&mongo, event, session)
+                .await
+                .as_deref()
+                == Some("CLOSED"))
+            .then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_rearms() {
+    let fixture = fixture().await;
+    let (event, venue) = fixture.draft_event().await;
+    let moved = fixture.session(event, venue, (at(2, 10), at(27, 18))).await;
+    let cancelled = fixture.session(event, venue, (at(2, 10), at(27, 18))).await;
+    let clock = ManualClock::at(at(1, 9));
+    let group = unique_name("scheduler");
+    let _first = fixture.replica(&group, event, &clock).await;
+    let _second = fixture.replica(&group, event, &clock).await;
+    for session in [moved, cancelled] {
+        fixture
+            .wait_for_jobs(session, "jobs planned", |jobs| jobs.len() == 2)
+            .await;
+    }
+
+    let (status, answer) = fixture
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/manage/sessions/{moved}"),
+            Some(json!({"sales_start_at": at(3, 12)})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let rescheduled = fixture
+        .wait_for_jobs(moved, "the opening moved", |jobs| {
+            kinds_due(jobs).contains(&("open_sales", at(3, 12)))
+        })
+        .await;
+    assert_eq!(
+        kinds_due(&rescheduled),
+        [("close_sales", at(27, 18)), ("open_sales", at(3, 12))]
+    );
+
+    let (status, answer) = fixture
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/manage/sessions/{cancelled}/status"),
+            Some(json!({"status": "CANCELLED"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    // Its sales jobs go; refunding whatever it sold comes due at once, and runs.
+    let refunded = fixture
+        .wait_for_jobs(cancelled, "a cancelled session refunded", |jobs| {
+            jobs.len() == 1 && jobs[0].2 == "done"
+        })
+        .await;
+    assert_eq!(refunded[0].0, "refund_cancelled");
+    assert_eq!(refunded[0].3, 1, "run once: {refunded:?}");
+
+    // Due at the old time: nothing (the job moved). Due at the new time while the event is a
+    // draft: refused by the write model, kept as failed.
+    clock.set(at(2, 11));
+    clock.set(at(3, 12));
+    let failed = fixture
+        .wait_for_jobs(
+            moved,
+            "the opening refused while the event is a draft",
+            |jobs| {
+                jobs.iter()
+                    .any(|(kind, _, status, _)| kind == "open_sales" && status == "failed")
+            },
+        )
+        .await;
+    assert_eq!(failed.len(), 2);
+    assert_eq!(fixture.status(moved).await, "SCHEDULED");
+
+    // Publishing the event brings the failed opening back, and it runs at once.
+    fixture.publish(event).await;
+    fixture.wait_for_status(moved, "ON_SALE").await;
+    let opened = fixture
+        .wait_for_jobs(moved, "the opening done", |jobs| {
+            jobs.iter()
+                .any(|(kind, _, status, _)| kind == "open_sales" && status == "done")
+        })
+        .await;
+    assert!(
+        opened
+            .iter()
+            .any(|(kind, _, _, attempts)| kind == "open_sales" && *attempts == 1),
+        "{opened:?}"
+    );
+    assert_eq!(fixture.status(cancelled).await, "CANCELLED");
+}
