@@ -25,3 +25,7 @@ create index refund_pending_idx on refund (created_at) where status = 'pending';
 alter table ticket add column refund_id uuid references refund;
 
 create trigger refund_version before update on refund for each row execute function bump_version();
+
+-- A cancelled session refunds its paid orders page by page.
+create index purchase_order_session_paid_idx on purchase_order (session_id, order_id)
+    where status in ('paid', 'ticketed');

@@ -196,3 +196,47 @@ async fn announce(
     )
     .await;
 }
+
+/// Orders of a session refunded together, in batches this size.
+const SESSION_BATCH: i64 = 50;
+
+/// What refunding a cancelled session did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionRefunds {
+    /// Orders refunded by this call.
+    pub refunded_orders: u64,
+    /// Paid orders of the session still standing afterwards (0 unless something failed).
+    pub remaining_orders: u64,
+}
+
+/// Refunds every paid order of a session (it was cancelled). Each order is refunded under
+/// its own row lock and only while it has valid tickets, so calls racing each other, or a
+/// call repeated after a crash halfway, refund each order exactly once.
+pub async fn refund_session(
+    state: &AppState,
+    session_id: Uuid,
+    reason: &str,
+    requested_by: &str,
+) -> Result<SessionRefunds, RefundError> {
+    let mut outcome = SessionRefunds::default();
+    let mut after = Uuid::nil();
+    loop {
+        let batch = orders::paid_of_session(&state.pool, session_id, after, SESSION_BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = *last;
+        for order_id in batch {
+            let request = RefundRequest {
+                ticket_ids: None,
+                reason,
+                requested_by,
+            };
+            if refund_tickets(state, order_id, &request).await?.is_some() {
+                outcome.refunded_orders += 1;
+            }
+        }
+    }
+    outcome.remaining_orders = orders::paid_of_session(&state.pool, session_id, Uuid::nil(), 1)
+        .await?
+        .len() as u64;
+    Ok(outcome)
+}

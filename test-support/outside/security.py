@@ -201,6 +201,9 @@ def routes(world: World):
         # Refunds are for the event's organisers (others find no such order).
         ("POST", "/api/sales/orders/{id}/refunds"): (WRITERS, lambda: (
             f"/api/sales/orders/{w.guest_order(pay=True)['order_id']}/refunds", {"reason": "suite"}, {})),
+        ("POST", "/api/sales/sessions/{id}/refunds"): (WRITERS, lambda: (
+            f"/api/sales/sessions/{w.ok('POST', f'/api/manage/events/{event}/sessions', w.tokens['organiser'], w.session_body())['session_id']}/refunds",
+            {"reason": "suite"}, {})),
         ("GET", "/api/sales/me/tickets"): (SIGNED_IN, fixed("/api/sales/me/tickets")),
         ("GET", "/api/sales/ticket-signing-key"): (EVERYONE, fixed("/api/sales/ticket-signing-key")),
         # The webhook is authenticated by Stripe's signature, which no caller here has.

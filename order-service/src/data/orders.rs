@@ -100,6 +100,39 @@ pub async fn find(
     .await
 }
 
+/// Paid orders of a session with ids after `after`, in id order (a keyset page).
+pub async fn paid_of_session(
+    executor: impl PgExecutor<'_>,
+    session_id: Uuid,
+    after: Uuid,
+    limit: i64,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select order_id from purchase_order
+         where session_id = $1 and status in ('paid', 'ticketed') and order_id > $2
+         order by order_id limit $3",
+    )
+    .bind(session_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(executor)
+    .await
+}
+
+/// The organisation whose event a session is for.
+pub async fn organisation_of_session(
+    executor: impl PgExecutor<'_>,
+    session_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select e.organisation_id from session s join event e using (event_id)
+         where s.session_id = $1",
+    )
+    .bind(session_id)
+    .fetch_optional(executor)
+    .await
+}
+
 /// The organisation whose event an order is for.
 pub async fn organisation_of(
     executor: impl PgExecutor<'_>,

@@ -152,3 +152,56 @@ async fn order_refunds(
         refunds,
     })
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRefundRequest {
+    /// Why, in words the buyers may read (e.g. "the performance is cancelled").
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SessionRefundOutcome {
+    pub session_id: Uuid,
+    /// Orders this request refunded (0 when a previous request refunded them already).
+    pub refunded_orders: u64,
+    /// Paid orders still standing: 0 unless some refund failed (ask again).
+    pub remaining_orders: u64,
+}
+
+#[utoipa::path(post, path = "/api/sales/sessions/{id}/refunds", tag = "orders",
+    params(("id" = Uuid, Path)),
+    request_body = SessionRefundRequest,
+    responses(
+        (status = 200, body = SessionRefundOutcome, description = "every paid order of the session refunded, each exactly once however often this is asked"),
+        (status = 404, description = "no such session, or not one of an event you organise"),
+        (status = 422, description = "no reason")),
+    security(("bearer" = [])))]
+pub async fn refund_session(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(session_id): Path<Uuid>,
+    JsonBody(request): JsonBody<SessionRefundRequest>,
+) -> Result<Json<SessionRefundOutcome>, ApiError> {
+    let reason = request.reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ApiError::invalid(
+            "/reason",
+            format!("a reason of 1 to {MAX_REASON_CHARS} characters is required"),
+        ));
+    }
+    let organisation = orders::organisation_of_session(&state.pool, session_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !may_manage_sales(&state.pool, &principal, organisation).await? {
+        return Err(ApiError::NotFound);
+    }
+    let outcome = crate::refunds::refund_session(&state, session_id, reason, &principal.subject)
+        .await
+        .map_err(into_api_error)?;
+    Ok(Json(SessionRefundOutcome {
+        session_id,
+        refunded_orders: outcome.refunded_orders,
+        remaining_orders: outcome.remaining_orders,
+    }))
+}

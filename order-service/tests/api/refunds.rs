@@ -217,3 +217,68 @@ async fn only_the_events_organisers_refund_and_bad_requests_say_why() {
         3
     );
 }
+
+#[tokio::test]
+async fn a_cancelled_sessions_orders_are_refunded_exactly_once_however_often_asked() {
+    let app = spawn_app().await;
+    let session = app.seed(SessionSpec::grid(2, 10)).await;
+    app.add_member(session.organisation_id, users::ORGANISER, "organiser")
+        .await;
+    for buyer in 0..20_u32 {
+        let row = if buyer < 10 { 'A' } else { 'B' };
+        app.buy(
+            &session,
+            &[seat(row, buyer % 10 + 1)],
+            &guest(buyer as usize),
+        )
+        .await;
+    }
+    let organiser = app.token(users::ORGANISER).await;
+    let path = format!("/api/sales/sessions/{}/refunds", session.session_id);
+    let body = json!({"reason": "the performance is cancelled"});
+
+    // Two refund runs racing (a retry overlapping a slow first attempt).
+    let (first, second) = tokio::join!(
+        app.call(
+            Method::POST,
+            &path,
+            Some(&organiser),
+            Some(body.clone()),
+            &[]
+        ),
+        app.call(
+            Method::POST,
+            &path,
+            Some(&organiser),
+            Some(body.clone()),
+            &[]
+        ),
+    );
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(second.status, 200, "{}", second.body);
+    let refunded = first.body["refunded_orders"].as_u64().expect("a count")
+        + second.body["refunded_orders"].as_u64().expect("a count");
+    assert_eq!(refunded, 20, "{} / {}", first.body, second.body);
+    assert_eq!(first.body["remaining_orders"], 0);
+    assert_eq!(
+        app.count("select count(*) from refund").await,
+        20,
+        "one refund per order"
+    );
+    assert_eq!(
+        app.count("select count(*) from purchase_order where status = 'refunded'")
+            .await,
+        20
+    );
+    assert_eq!(
+        app.count("select count(*) from ticket where status = 'valid'")
+            .await,
+        0
+    );
+
+    let again = app
+        .call(Method::POST, &path, Some(&organiser), Some(body), &[])
+        .await;
+    assert_eq!(again.body["refunded_orders"], 0, "{}", again.body);
+    assert_eq!(app.count("select count(*) from refund").await, 20);
+}

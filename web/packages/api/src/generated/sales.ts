@@ -114,6 +114,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sales/orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["refund_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sales/payments/stripe/webhook": {
         parameters: {
             query?: never;
@@ -140,6 +156,22 @@ export type paths = {
         get?: never;
         put?: never;
         post: operations["hold_seats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/sessions/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["refund_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -294,6 +326,12 @@ export type components = {
         MyTickets: {
             tickets: components["schemas"]["Ticket"][];
         };
+        NewRefund: {
+            /** @description Why, in words the buyer may read (e.g. "restricted view"). */
+            reason: string;
+            /** @description Tickets of the order to refund; every ticket still valid when absent. */
+            ticket_ids?: string[] | null;
+        };
         OfflineScan: {
             gate: string;
             qr: string;
@@ -372,6 +410,15 @@ export type components = {
             /** Format: int64 */
             unit_price_minor: number;
         };
+        OrderRefunds: {
+            /** Format: uuid */
+            order_id: string;
+            /** @description `refunded` once every ticket is; `ticketed` while some still stand. */
+            order_status: string;
+            refund?: null | components["schemas"]["Refund"];
+            /** @description Every refund of the order, oldest first. */
+            refunds: components["schemas"]["Refund"][];
+        };
         Payment: {
             /** Format: int64 */
             amount_minor: number;
@@ -393,6 +440,21 @@ export type components = {
              *     then). Stripe: a PaymentMethod id (`pm_…`).
              */
             payment_method: string;
+        };
+        Refund: {
+            /** Format: int64 */
+            amount_minor: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            reason: string;
+            /** Format: uuid */
+            refund_id: string;
+            /** Format: date-time */
+            refunded_at?: string | null;
+            /** @description `pending` until the payment provider has returned the money, then `refunded`. */
+            status: string;
+            ticket_ids: string[];
         };
         Scan: {
             /** @description Where the scan happened, e.g. `north-1`. */
@@ -434,6 +496,24 @@ export type components = {
             outcome: string;
             scan_id: string;
             ticket?: null | components["schemas"]["ScannedTicket"];
+        };
+        SessionRefundOutcome: {
+            /**
+             * Format: int64
+             * @description Orders this request refunded (0 when a previous request refunded them already).
+             */
+            refunded_orders: number;
+            /**
+             * Format: int64
+             * @description Paid orders still standing: 0 unless some refund failed (ask again).
+             */
+            remaining_orders: number;
+            /** Format: uuid */
+            session_id: string;
+        };
+        SessionRefundRequest: {
+            /** @description Why, in words the buyers may read (e.g. "the performance is cancelled"). */
+            reason: string;
         };
         /** @description The key that verifies ticket codes, for check-in devices that scan offline. */
         SigningKey: {
@@ -1058,6 +1138,116 @@ export interface operations {
             };
         };
     };
+    refund_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRefund"];
+            };
+        };
+        responses: {
+            /** @description nothing left to refund (a repeated request): nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderRefunds"];
+                };
+            };
+            /** @description refunded: the tickets no longer scan, their places are for sale again, and the money goes back */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderRefunds"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such order, or not an order of an event you organise */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the order was never paid */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a ticket that is not the order's, or no reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     stripe_webhook: {
         parameters: {
             query?: never;
@@ -1217,6 +1407,100 @@ export interface operations {
             };
             /** @description the buyer would hold more than the per-buyer cap */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refund_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionRefundRequest"];
+            };
+        };
+        responses: {
+            /** @description every paid order of the session refunded, each exactly once however often this is asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRefundOutcome"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such session, or not one of an event you organise */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no reason */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
