@@ -200,4 +200,31 @@ describe('running an event', () => {
       await keepScreenshot(page, `organiser-wizard-seat-map-${viewport}`);
     });
   }
+
+  it('shows the event list loading, then an error with a retry, then the empty state', async () => {
+    const own = await createOrganisation('Quiet Venue', ['organiser@boxoffice.test']);
+    const { page } = await openPage('organiser events states');
+    await signInAs(page, own.name);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let fail = true;
+    await page.route('**/api/manage/events?*', async (route) => {
+      await held;
+      if (fail) await route.abort('connectionrefused');
+      else await route.continue();
+    });
+    await page.getByRole('link', { name: 'Your events', exact: true }).click();
+    await page.locator('[aria-busy="true"]').waitFor();
+    await keepScreenshot(page, 'organiser-events-loading');
+    release();
+    await page.getByRole('heading', { name: "Can't reach Boxoffice" }).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-events-error');
+    fail = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { name: 'No events yet' }).waitFor();
+    await expectAccessible(page);
+  });
 });

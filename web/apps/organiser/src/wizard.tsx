@@ -864,7 +864,14 @@ function SessionsStep({ event }: { event: EventRecord }) {
           ))}
         </ul>
       )}
-      {venue ? <NewSessionForm eventId={event.event_id} venue={venue} onCreated={context.reload} /> : null}
+      {venue ? (
+        <NewSessionForm
+          eventId={event.event_id}
+          venue={venue}
+          last={sessions.at(-1)}
+          onCreated={context.reload}
+        />
+      ) : null}
       <div className="wizard__actions">
         <Button
           disabled={sessions.length === 0}
@@ -877,7 +884,18 @@ function SessionsStep({ event }: { event: EventRecord }) {
   );
 }
 
-function defaultTimes(zone: string) {
+/** A week after the last session (the usual run of a show), else a month from today. */
+function defaultTimes(zone: string, last?: Session) {
+  if (last) {
+    const week = (iso: string) =>
+      isoToVenueLocal(new Date(Date.parse(iso) + 7 * 86_400_000).toISOString(), zone);
+    return {
+      starts: week(last.starts_at),
+      ends: week(last.ends_at),
+      salesStart: isoToVenueLocal(last.sales_start_at, zone),
+      salesEnd: week(last.sales_end_at),
+    };
+  }
   const start = new Date(Date.now() + 30 * 86_400_000);
   const day = isoToVenueLocal(start.toISOString(), zone).slice(0, 10);
   const today = isoToVenueLocal(new Date().toISOString(), zone).slice(0, 10);
@@ -892,14 +910,16 @@ function defaultTimes(zone: string) {
 function NewSessionForm({
   eventId,
   venue,
+  last,
   onCreated,
 }: {
   eventId: string;
   venue: Venue;
+  last: Session | undefined;
   onCreated: () => void;
 }) {
   const auth = useAuth();
-  const [times, setTimes] = useState(() => defaultTimes(venue.timezone));
+  const [times, setTimes] = useState(() => defaultTimes(venue.timezone, last));
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const set = (name: keyof typeof times) => (e: { target: { value: string } }) =>
