@@ -13,7 +13,7 @@ import {
   type SeatState,
   SeatStateTable,
 } from '@boxoffice/seatmap';
-import { ApiErrorState, Button, LoadingState, useRemote } from '@boxoffice/ui';
+import { ApiErrorState, Button, LoadingState, useRemote, useToast } from '@boxoffice/ui';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { guestBuyerId, type HeldPlaces, type TierState, useHold } from './hold.tsx';
@@ -108,7 +108,16 @@ function LiveSeatMap({
   const { t } = i18n;
   const navigate = useNavigate();
   const holds = useHold();
+  const toast = useToast();
   const { scene, states, snapshot } = loaded;
+  // The stream outlives renders: it reads the latest hold and toaster through refs.
+  const live = useRef({ holds, toast });
+  live.current = { holds, toast };
+  // Shown in the panel and as a toast, which also announces it: on a phone the panel may be off screen.
+  const tell = useCallback((message: string) => {
+    setNotice(message);
+    live.current.toast.show(message, 'error');
+  }, []);
   const container = useRef<HTMLDivElement>(null);
   const view = useRef<SeatMapView | null>(null);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
@@ -159,14 +168,14 @@ function LiveSeatMap({
         states.toggleSelected(seat);
       } else if (state === 'free') {
         if (states.selectedSeats().length >= MAX_PLACES) {
-          setNotice(t('session.max', { max: MAX_PLACES }));
+          tell(t('session.max', { max: MAX_PLACES }));
           return;
         }
         states.toggleSelected(seat);
       }
       setFocused(seat);
     },
-    [states, t],
+    [states, t, tell],
   );
 
   // The map itself: imperative, outside React, mounted once per scene.
@@ -246,7 +255,23 @@ function LiveSeatMap({
           const lost = report.lostSelection.filter((id) => !pending.current.has(id));
           if (lost.length > 0) {
             const labels = lost.map((id) => scene.seatLabels[scene.seatIndex(id)] ?? id).join(', ');
-            setNotice(t(lost.length === 1 ? 'session.taken.one' : 'session.taken.other', { seats: labels }));
+            const message = t(lost.length === 1 ? 'session.taken.one' : 'session.taken.other', {
+              seats: labels,
+            });
+            tell(message);
+          }
+          // Our own held seats were released by the server: the hold expired while on the map.
+          const held = live.current.holds.current;
+          if (
+            report.lostMine.length > 0 &&
+            held?.hold.session_id === sessionId &&
+            pending.current.size === 0
+          ) {
+            if (Date.parse(held.hold.expires_at) <= Date.now() + 2000) {
+              live.current.holds.finish();
+              states.setMine(states.mineSeats(), false);
+              tell(t('checkout.expired'));
+            }
           }
         },
       });
@@ -269,7 +294,7 @@ function LiveSeatMap({
       window.removeEventListener('online', online);
       stream?.close();
     };
-  }, [sessionId, states, scene, t]);
+  }, [sessionId, states, scene, t, tell]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the table's change counter
   const selected = useMemo(() => states.selectedSeats(), [states, version]);
@@ -454,11 +479,8 @@ function LiveSeatMap({
 
         <aside className="selection bx-card" aria-labelledby={`${mapId}-selection`}>
           <h2 id={`${mapId}-selection`}>{t('session.selection')}</h2>
-          {notice ? (
-            <p className="notice" role="alert">
-              {notice}
-            </p>
-          ) : null}
+          {/* Announced by its toast; kept here so it is still there to read. */}
+          {notice ? <p className="notice">{notice}</p> : null}
           {holdError ? (
             <p className="bx-form-alert" role="alert">
               {holdError}
