@@ -252,6 +252,20 @@ describe('the event wizard', () => {
     await page.getByLabel('Title').fill('Half-finished Revue');
     await page.getByRole('button', { name: 'Create draft and continue' }).click();
     await page.waitForURL(/\/edit\/venue$/);
+
+    // The API's 422 lands on the field its pointer names.
+    await page.getByLabel('Venue name').fill('Nowhere Hall');
+    await page.getByLabel('Address').fill('1 Edge Road');
+    await page.getByLabel('City').fill('Leeds');
+    await page.getByLabel('Country code').fill('GB');
+    await page.getByLabel('Latitude').fill('200');
+    await page.getByLabel('Longitude').fill('-1.5');
+    await page.getByRole('button', { name: 'Create venue and continue' }).click();
+    await page.getByText('latitude must be between -90 and 90').waitFor();
+    expect(await page.getByLabel('Latitude').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-venue-field-error');
+
     await page.getByRole('link', { name: /Review and publish/ }).click();
     await page.getByRole('heading', { name: 'Before you can publish' }).waitFor();
     await page.getByRole('button', { name: 'Publish event' }).click();
