@@ -650,13 +650,32 @@ export interface LayoutOptions {
   includeRemoved?: boolean;
 }
 
+// Blocks are immutable, so a block's layout is worked out once: an edit of one block of a
+// 100,000-seat map re-lists only that block's seats.
+const layoutCache = {
+  all: new WeakMap<DesignBlock, LayoutBlock>(),
+  sellable: new WeakMap<DesignBlock, LayoutBlock>(),
+};
+
 export function toLayout(model: DesignModel, options: LayoutOptions = {}): Layout {
   let maxX = 100;
   let maxY = 100;
+  const cache = options.includeRemoved ? layoutCache.all : layoutCache.sellable;
   const blocks: LayoutBlock[] = model.blocks.map((block) => {
     const bounds = blockBounds(block);
     maxX = Math.max(maxX, bounds.maxX);
     maxY = Math.max(maxY, bounds.maxY);
+    const cached = cache.get(block);
+    if (cached) return cached;
+    const made = blockLayout(block, options);
+    cache.set(block, made);
+    return made;
+  });
+  return { canvas: { width: Math.ceil(maxX + 40), height: Math.ceil(maxY + 40) }, blocks };
+}
+
+function blockLayout(block: DesignBlock, options: LayoutOptions): LayoutBlock {
+  {
     const position = { x: block.x, y: block.y };
     if (block.kind === 'standing')
       return {
@@ -710,8 +729,7 @@ export function toLayout(model: DesignModel, options: LayoutOptions = {}): Layou
       ...(block.tierId ? { tier_id: block.tierId } : {}),
       seats,
     };
-  });
-  return { canvas: { width: Math.ceil(maxX + 40), height: Math.ceil(maxY + 40) }, blocks };
+  }
 }
 
 /** Reads a stored layout back into blocks, recognising the labelling schemes this designer writes. */
