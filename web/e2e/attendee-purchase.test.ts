@@ -465,6 +465,30 @@ describe('choosing places', () => {
   });
 });
 
+describe('hold expiry', () => {
+  it('tells the buyer when their hold runs out and sends them back to the map', async () => {
+    const session = await makeSession('expiry');
+    const { page } = await openPage('hold expiry', 'phone');
+    // The page's clock is ours to move: the hold's five minutes pass in a moment.
+    await page.clock.install();
+    await openMap(page, session);
+    await page.getByLabel('Quantity').selectOption('1');
+    await page.getByRole('button', { name: 'Find seats' }).click();
+    await page.waitForURL('**/checkout');
+    await page
+      .getByRole('timer')
+      .getByText(/held for [45]:\d\d/)
+      .waitFor();
+    await keepScreenshot(page, 'attendee-checkout-phone');
+    await page.clock.fastForward('06:00');
+    await page.getByRole('heading', { name: /Your hold expired/ }).waitFor({ timeout: LIVE_DEADLINE_MS });
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-hold-expired-phone');
+    await page.getByRole('link', { name: 'Back to the seat map' }).click();
+    await page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+  });
+});
+
 describe('discovery', () => {
   it('filters by price, category and city, sorts, and pages through results', async () => {
     const session = await makeSession('filters');

@@ -42,7 +42,7 @@ export function CheckoutPage() {
   if (expiredSession) {
     return (
       <EmptyState
-        title={t('checkout.expired')}
+        title={t('checkout.expiredTitle')}
         action={
           <Link
             className="bx-button bx-button--primary"
@@ -51,7 +51,9 @@ export function CheckoutPage() {
             {t('checkout.backToMap')}
           </Link>
         }
-      />
+      >
+        <p>{t('checkout.expiredBody')}</p>
+      </EmptyState>
     );
   }
   if (!held) {
@@ -67,7 +69,8 @@ export function CheckoutPage() {
       held={held}
       onExpired={() => {
         setExpiredSession(held.hold.session_id);
-        holds.finish(); // the server has freed the places itself
+        // The server frees them itself at expiry; releasing too covers a clock running ahead of it.
+        void holds.release();
       }}
     />
   );
