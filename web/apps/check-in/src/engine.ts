@@ -109,6 +109,8 @@ export class GateEngine {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private syncing: Promise<SyncReport> | undefined;
+  /** Why the last live scan was judged on the phone instead: no answer, or an ended session. */
+  lastLiveFailure: 'unreachable' | 'unauthorized' | undefined;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -122,6 +124,7 @@ export class GateEngine {
   /** Judges one code: the text of a QR, a hand-held scanner's input or a typed ticket code. */
   async scan(text: string): Promise<Verdict> {
     const code = text.trim();
+    this.lastLiveFailure = undefined;
     const via = this.deps.isOnline() ? 'online' : 'offline';
     let claims: TicketClaims | undefined;
     if (this.key) {
@@ -182,7 +185,14 @@ export class GateEngine {
         gate: admission.gate,
       };
     } catch (cause) {
-      if (isUnreachable(cause) || (cause as ApiError).status === 401) return undefined;
+      if (isUnreachable(cause)) {
+        this.lastLiveFailure = 'unreachable';
+        return undefined;
+      }
+      if ((cause as ApiError).status === 401) {
+        this.lastLiveFailure = 'unauthorized';
+        return undefined;
+      }
       return this.refusalOf(cause as ApiError, code);
     }
   }

@@ -216,8 +216,9 @@ export function GateProvider({ children }: { children: ReactNode }) {
       if (!engine) throw new Error('choose a session first');
       const tried = onlineRef.current;
       const verdict = await engine.scan(text);
-      // Tried online, judged offline: Boxoffice did not answer.
-      if (tried && verdict.via === 'offline') setReachable(false);
+      // Tried online, judged offline: Boxoffice did not answer, or the session has ended.
+      if (tried && engine.lastLiveFailure === 'unreachable') setReachable(false);
+      if (engine.lastLiveFailure === 'unauthorized') setSync({ kind: 'needs-sign-in' });
       if (verdict.via === 'online') setReachable(true);
       if (verdict.kind === 'admit' && verdict.via === 'online') {
         // Counted at once; the next manifest refresh brings the other gates' counts.

@@ -17,6 +17,7 @@ class FakeServer {
   stored = new Map<string, ScanResult>();
   batches = 0;
   down = false;
+  signedOut = false;
   constructor(readonly refunded = new Set<string>()) {}
 
   client(): CheckInClient {
@@ -24,6 +25,7 @@ class FakeServer {
       new ApiError(status, { code: 'x', message: 'refused', ...detail }, 'POST', '/');
     const post = async (path: string, { body }: { body: unknown }) => {
       if (this.down) throw ApiError.network('POST', path, new TypeError('Failed to fetch'));
+      if (this.signedOut) throw new ApiError(401, { code: 'unauthorized', message: 'sign in' }, 'POST', path);
       if (path === '/api/check-in/scans') {
         const { qr, gate } = body as { qr: string; gate: string };
         const claims = peekTicketCode(qr);
@@ -201,6 +203,17 @@ describe('the gate engine', () => {
     expect(await engine.pendingCount()).toBe(1);
     server.down = false;
     expect(await engine.sync()).toMatchObject({ admitted: 1 });
+  });
+
+  it('judges on the phone when the session has ended, and says so', async () => {
+    const server = new FakeServer();
+    server.signedOut = true;
+    const engine = await engineFor(server, { value: true });
+    await storeManifest(db, manifest([1]));
+    expect(await engine.scan(await code(1))).toMatchObject({ kind: 'admit', via: 'offline' });
+    expect(engine.lastLiveFailure).toBe('unauthorized');
+    await expect(engine.sync()).rejects.toMatchObject({ status: 401 });
+    expect(await engine.pendingCount()).toBe(1);
   });
 
   it('shows a conflict when another gate admitted the ticket first', async () => {
