@@ -465,6 +465,55 @@ describe('choosing places', () => {
   });
 });
 
+describe('pointer and empty states', () => {
+  it('selects seats by tapping and shows a tooltip on hover', async () => {
+    const session = await makeSession('tap');
+    const { page } = await openPage('tap seats', 'phone');
+    await openMap(page, session);
+    const canvas = page.getByTestId('seat-map').locator('canvas');
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('the map has no canvas');
+    // Where a seat is drawn: the map opens fitted to the blocks (x 40–800, y 10–390) with 16 px around.
+    const scale = Math.min((box.width - 32) / 760, (box.height - 32) / 380);
+    const at = (row: number, column: number) => ({
+      x: box.x + box.width / 2 + (40 + (column + 0.5) * 30 - 420) * scale,
+      y: box.y + box.height / 2 + (120 + (row + 0.5) * 30 - 200) * scale,
+    });
+    const seat = at(0, 2);
+    await page.mouse.move(seat.x, seat.y);
+    await page.locator('.seat-tooltip').getByText('Row A, seat 3 · A3').waitFor();
+    await page.mouse.click(seat.x, seat.y);
+    await expectAnnounced(page, /^Row A, seat 3, Stalls, .*, selected$/);
+    const next = at(1, 3);
+    await page.mouse.click(next.x, next.y);
+    await expectAnnounced(page, /^Row B, seat 4, Stalls, .*, selected$/);
+    await page.getByRole('button', { name: /^Reserve 2 for £90/ }).waitFor();
+    // Tapping a selected seat again lets it go.
+    await page.mouse.click(next.x, next.y);
+    await page.getByRole('button', { name: /^Reserve 1 for £45/ }).waitFor();
+  });
+
+  it('says so when nothing is held, no tickets are there yet, or a session does not exist', async () => {
+    const { page } = await openPage('empty states', 'phone');
+    await page.goto('/checkout');
+    await page.getByRole('heading', { name: 'Nothing is held' }).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-checkout-empty-phone');
+    await page.goto('/tickets');
+    await page.getByRole('heading', { name: 'Sign in to see your tickets' }).waitFor();
+    await expectAccessible(page);
+    await page.goto('/sessions/00000000-0000-0000-0000-000000000000');
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-session-not-found-phone');
+    await signIn(page, 'attendee2@boxoffice.test');
+    await page.goto('/tickets');
+    await page.getByRole('heading', { name: 'My tickets' }).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-my-tickets-phone');
+  });
+});
+
 describe('hold expiry', () => {
   it('tells the buyer when their hold runs out and sends them back to the map', async () => {
     const session = await makeSession('expiry');
