@@ -36,6 +36,28 @@ describe('the check-in app', () => {
     if (!stored) throw new Error('the check-in session is not in localStorage');
   });
 
+  it('says so when the ticket list cannot be downloaded', async () => {
+    const event = await gateEvent('setup-offline');
+    const { page, context } = await openPage('check-in-setup-offline', 'desktop');
+    await page.goto('/check-in/');
+    await page.getByRole('heading', { name: 'Sign in to continue' }).waitFor();
+    await signIn(page, 'staff@boxoffice.test');
+    await page.getByRole('heading', { name: 'Set up this gate' }).waitFor();
+    await page.getByLabel('Event', { exact: true }).selectOption({ label: event.title });
+    const session = page.getByLabel('Session', { exact: true });
+    await until('the session to be chosen', async () => ((await session.inputValue()) ? true : undefined));
+    await page.getByLabel('Gate', { exact: true }).fill('Stage door');
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'Start scanning' }).click();
+    await page.getByRole('alert').filter({ hasText: 'the phone is offline' }).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'check-in-setup-offline-desktop');
+    // Back online, the same form starts the gate.
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Start scanning' }).click();
+    await page.getByLabel('Ticket code').waitFor();
+  });
+
   it('is installable and reloads from its cache while offline', async () => {
     const event = await gateEvent('install');
     // Chromium never offers to install from an incognito context, which every shared test
