@@ -12,6 +12,7 @@ import {
   STAFF2,
   scanCode,
   serverManifest,
+  until,
   verdictText,
 } from './check-in-fixtures.ts';
 
@@ -195,6 +196,30 @@ describe('scanning at the gate', () => {
     await page.locator('[data-verdict="refuse"]').waitFor({ timeout: 45_000 });
     expect(await verdictText(page)).toContain('Gate Camera gate');
     await page.getByRole('button', { name: 'Stop camera' }).click();
+    expect((await serverManifest(event)).admitted).toBe(1);
+  });
+});
+
+describe('the camera offline', () => {
+  it('reads codes with the reader and its .wasm from the service worker’s cache', async () => {
+    const event = await gateEvent('camera-offline');
+    const [ticket] = await buyTickets(event, ['stalls-A-10'], 'Radia Perlman');
+    if (!ticket) throw new Error('no ticket bought');
+    const { page, context } = await openPage('check-in-camera-offline', 'phone');
+    const qrImage = await QRCode.toDataURL(ticket.qr, { margin: 4, scale: 6, errorCorrectionLevel: 'M' });
+    await page.addInitScript(fakeCamera, qrImage);
+    await openGate(page, event, 'Dark gate');
+    await until('the service worker to control the page', async () =>
+      (await page.evaluate(() => !!navigator.serviceWorker.controller)) ? true : undefined,
+    );
+    await context.setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    await page.getByRole('button', { name: 'Scan with camera' }).click();
+    await page.locator('[data-verdict="admit"]').waitFor({ timeout: 45_000 });
+    expect(await verdictText(page)).toContain('Admitted offline');
+    await page.getByRole('button', { name: 'Stop camera' }).click();
+    await context.setOffline(false);
+    await page.getByText('All scans synced').waitFor({ timeout: 45_000 });
     expect((await serverManifest(event)).admitted).toBe(1);
   });
 });
