@@ -111,8 +111,8 @@ function LiveSeatMap({
   const toast = useToast();
   const { scene, states, snapshot } = loaded;
   // The stream outlives renders: it reads the latest hold and toaster through refs.
-  const live = useRef({ holds, toast });
-  live.current = { holds, toast };
+  const live = useRef({ holds, toast, t });
+  live.current = { holds, toast, t };
   // Shown in the panel and as a toast, which also announces it: on a phone the panel may be off screen.
   const tell = useCallback((message: string) => {
     setNotice(message);
@@ -255,7 +255,7 @@ function LiveSeatMap({
           const lost = report.lostSelection.filter((id) => !pending.current.has(id));
           if (lost.length > 0) {
             const labels = lost.map((id) => scene.seatLabels[scene.seatIndex(id)] ?? id).join(', ');
-            const message = t(lost.length === 1 ? 'session.taken.one' : 'session.taken.other', {
+            const message = live.current.t(lost.length === 1 ? 'session.taken.one' : 'session.taken.other', {
               seats: labels,
             });
             tell(message);
@@ -270,7 +270,7 @@ function LiveSeatMap({
             if (Date.parse(held.hold.expires_at) <= Date.now() + 2000) {
               live.current.holds.finish();
               states.setMine(states.mineSeats(), false);
-              tell(t('checkout.expired'));
+              tell(live.current.t('checkout.expired'));
             }
           }
         },
@@ -294,7 +294,7 @@ function LiveSeatMap({
       window.removeEventListener('online', online);
       stream?.close();
     };
-  }, [sessionId, states, scene, t, tell]);
+  }, [sessionId, states, scene, tell]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the table's change counter
   const selected = useMemo(() => states.selectedSeats(), [states, version]);
