@@ -1,7 +1,7 @@
 // Tickets: the order confirmation (guests and signed-in buyers) and "My tickets" (signed in).
 // Each ticket's QR code is drawn here from its signed payload, can be shown full screen for
 // the gate's scanner, and downloaded as a PNG.
-import type { Sales } from '@boxoffice/api';
+import type { Catalog, Sales } from '@boxoffice/api';
 import { RequireSignIn, useApi } from '@boxoffice/auth';
 import { ApiErrorState, Button, EmptyState, LoadingState, useRemote } from '@boxoffice/ui';
 import QRCode from 'qrcode';
@@ -99,7 +99,7 @@ function MyTickets() {
       {[...byOrder.entries()].map(([orderId, list]) => (
         <section key={orderId} aria-labelledby={`order-${orderId}`} className="my-tickets__order">
           <h2 id={`order-${orderId}`}>
-            <EventName eventId={list[0]?.event_id ?? ''} />{' '}
+            <EventName eventId={list[0]?.event_id ?? ''} sessionId={list[0]?.session_id ?? ''} />{' '}
             <small>{t('tickets.order', { id: shortId(orderId) })}</small>
           </h2>
           <ul className="tickets">
@@ -113,28 +113,39 @@ function MyTickets() {
   );
 }
 
-const eventNames = new Map<string, Promise<string>>();
+type EventDetail = Catalog.components['schemas']['EventDetail'];
+const events = new Map<string, Promise<EventDetail | undefined>>();
 
-/** The event's title, looked up once per event for every order that shows it. */
-function EventName({ eventId }: { eventId: string }) {
+/** The event's title and the session's date and venue, looked up once per event. */
+function EventName({ eventId, sessionId }: { eventId: string; sessionId: string }) {
   const api = useApi();
-  const [name, setName] = useState<string>('');
+  const i18n = useI18n();
+  const [detail, setDetail] = useState<EventDetail | undefined>();
   useEffect(() => {
-    let promise = eventNames.get(eventId);
+    let promise = events.get(eventId);
     if (!promise) {
-      promise = api.catalog
-        .get('/api/catalog/events/{id}', { path: { id: eventId } })
-        .then((event) => event.title)
-        .catch(() => '');
-      eventNames.set(eventId, promise);
+      promise = api.catalog.get('/api/catalog/events/{id}', { path: { id: eventId } }).catch(() => undefined);
+      events.set(eventId, promise);
     }
     let live = true;
-    void promise.then((title) => live && setName(title));
+    void promise.then((found) => live && setDetail(found));
     return () => {
       live = false;
     };
   }, [api, eventId]);
-  return <>{name}</>;
+  if (!detail) return null;
+  const session = detail.sessions.find((item) => item.session_id === sessionId);
+  return (
+    <>
+      {detail.title}
+      {session ? (
+        <span className="my-tickets__when">
+          {i18n.dateTime(session.starts_at, session.venue?.timezone)}
+          {session.venue ? ` · ${session.venue.name}, ${session.venue.city}` : ''}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 export function shortId(id: string): string {
