@@ -172,6 +172,20 @@ describe('running an event', () => {
     await page.getByText(/Order paid: .*£50\.00/).waitFor();
     await page.getByRole('cell', { name: 'Stalls' }).waitFor();
     await keepScreenshot(page, 'organiser-dashboard-desktop');
+
+    // The session's map on the event page follows holds as they happen.
+    await page.getByRole('link', { name: event.title, exact: true }).click();
+    await page.getByRole('button', { name: /^Seat map/ }).click();
+    const live = page.getByText(/^Live · \d+ sold, 0 held/);
+    await live.waitFor();
+    const answer = await post(`/api/sales/sessions/${event.sessionId}/holds`, {
+      seats: ['main-B-5'],
+      buyer_id: `dash-${randomUUID()}`,
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    await page.getByText(/^Live · \d+ sold, 1 held/).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-session-map-live');
   });
 
   for (const viewport of ['phone'] as Viewport[]) {

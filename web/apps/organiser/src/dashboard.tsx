@@ -17,6 +17,7 @@ import { Link, useParams } from 'react-router';
 import uPlot from 'uplot';
 
 type EventSales = Catalog.components['schemas']['EventSales'];
+type Figures = Catalog.components['schemas']['Figures'];
 
 interface Activity {
   kind: 'order_paid' | 'tickets_issued' | 'order_refunded' | 'checked_in';
@@ -58,9 +59,28 @@ export function DashboardPage() {
     (signal) => auth.api.manage.get('/api/manage/events/{id}/tiers', { path: { id: eventId }, signal }),
     [auth.api, eventId],
   );
+  // The stream tells of a sale before the read model behind GET …/sales has it: the figures show
+  // the activity at once (`ahead`) and later answers take over as they catch up.
+  const server = useRef<Figures | null>(null);
+  const ahead = useRef<Figures>({ sold: 0, revenue_minor: 0, checked_in: 0 });
+  const [, setAheadVersion] = useState(0);
   const load = useCallback(async () => {
     try {
       const next = await auth.api.catalog.get('/api/catalog/events/{id}/sales', { path: { id: eventId } });
+      // What the totals gained since the last answer is what the pending activity was waiting for.
+      const before = server.current;
+      if (before) {
+        const pending = ahead.current;
+        ahead.current = {
+          sold: Math.max(0, pending.sold - (next.totals.sold - before.sold)),
+          revenue_minor: Math.max(
+            0,
+            pending.revenue_minor - (next.totals.revenue_minor - before.revenue_minor),
+          ),
+          checked_in: Math.max(0, pending.checked_in - (next.totals.checked_in - before.checked_in)),
+        };
+      }
+      server.current = next.totals;
       setSales(next);
       setError(undefined);
       const sample: Sample = { at: Date.now() / 1000, sold: {}, revenue: {} };
@@ -92,6 +112,7 @@ export function DashboardPage() {
   }, [load]);
 
   useEffect(() => {
+    const timers: ReturnType<typeof setTimeout>[] = [];
     refresh();
     const handle = openAuthorizedStream(`/api/catalog/events/${encodeURIComponent(eventId)}/sales/stream`, {
       accessToken: () => auth.accessToken(),
@@ -113,6 +134,13 @@ export function DashboardPage() {
           return;
         }
         setActivity((all) => [item, ...all].slice(0, 50));
+        const pending = ahead.current;
+        if (item.kind === 'tickets_issued') pending.sold += item.quantity;
+        if (item.kind === 'order_paid') pending.revenue_minor += item.amount_minor;
+        if (item.kind === 'checked_in') pending.checked_in += Math.max(1, item.quantity);
+        setAheadVersion((n) => n + 1);
+        // Ask again while the read model catches up.
+        for (const delay of [1_000, 3_000, 8_000, 20_000]) timers.push(setTimeout(refresh, delay));
         if (item.kind === 'checked_in') {
           const gate = item.gate || 'Unnamed gate';
           setGates((all) => ({ ...all, [gate]: (all[gate] ?? 0) + Math.max(1, item.quantity) }));
@@ -120,7 +148,10 @@ export function DashboardPage() {
         refresh();
       },
     });
-    return () => handle.close();
+    return () => {
+      handle.close();
+      for (const timer of timers) clearTimeout(timer);
+    };
   }, [auth, eventId, refresh]);
 
   if (!sales && !error) return <LoadingState label="Loading sales…" />;
@@ -163,9 +194,21 @@ export function DashboardPage() {
         </button>
       </div>
       <div className="figures" aria-live="polite">
-        <Figure label="Tickets sold" value={sales.totals.sold.toLocaleString()} testId="sold" />
-        <Figure label="Revenue" value={formatPrice(sales.totals.revenue_minor, currency)} testId="revenue" />
-        <Figure label="Checked in" value={sales.totals.checked_in.toLocaleString()} testId="checked-in" />
+        <Figure
+          label="Tickets sold"
+          value={(sales.totals.sold + ahead.current.sold).toLocaleString()}
+          testId="sold"
+        />
+        <Figure
+          label="Revenue"
+          value={formatPrice(sales.totals.revenue_minor + ahead.current.revenue_minor, currency)}
+          testId="revenue"
+        />
+        <Figure
+          label="Checked in"
+          value={(sales.totals.checked_in + ahead.current.checked_in).toLocaleString()}
+          testId="checked-in"
+        />
       </div>
       <div className="dashboard-grid">
         <section className="bx-card" aria-labelledby="sold-chart-title">

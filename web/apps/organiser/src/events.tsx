@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { CATEGORIES, type EventRecord, type Session, type SessionStatus, STATUS_WORDS } from './lib.ts';
 import { useOrganisations } from './organisation.tsx';
+import { SessionMap } from './session_map.tsx';
 
 const EVENT_STATUS_WORDS: Record<EventRecord['status'], string> = {
   draft: 'Draft',
@@ -181,6 +182,7 @@ export function EventPage() {
   const [pending, setPending] = useState<{ session: Session; action: StatusAction }>();
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
+  const [mapFor, setMapFor] = useState<string>();
   if (data.status === 'loading') return <LoadingState label="Loading the event…" />;
   if (data.status === 'error')
     return <ApiErrorState error={data.error} onRetry={data.reload} what="the event" />;
@@ -270,6 +272,16 @@ export function EventPage() {
                         </span>
                       </td>
                       <td className="data-table__actions">
+                        <Button
+                          variant="ghost"
+                          aria-pressed={mapFor === session.session_id}
+                          onClick={() =>
+                            setMapFor(mapFor === session.session_id ? undefined : session.session_id)
+                          }
+                        >
+                          Seat map
+                          <span className="visually-hidden"> ({when})</span>
+                        </Button>
                         {actionsFor(session.status).map((action) => (
                           <Button
                             key={action.to}
@@ -298,6 +310,17 @@ export function EventPage() {
           </div>
         )}
       </section>
+      {mapFor ? (
+        <section className="bx-card" aria-labelledby="session-map-title">
+          <h2 id="session-map-title">
+            Seat map,{' '}
+            {formatDateTime(
+              sessions.find((s) => s.session_id === mapFor)?.starts_at ?? new Date().toISOString(),
+            )}
+          </h2>
+          <SessionMap key={mapFor} sessionId={mapFor} label={event.title} />
+        </section>
+      ) : null}
       <ConfirmDialog
         open={!!pending}
         title={pending?.action.title ?? ''}
