@@ -409,6 +409,48 @@ describe('the live seat map and checkout', () => {
   });
 });
 
+describe('resync', () => {
+  it('shows that it is catching up after a resync and reloads the seat map', async () => {
+    const session = await makeSession('resync');
+    const { page } = await openPage('resync');
+    // The stream answers with a resync alone (and asks for no reconnect soon); the second seat-map
+    // load, the one the resync asks for, waits until the test lets it through.
+    await page.route('**/seats/stream', (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' },
+        body: 'retry: 600000\nevent: resync\ndata: {"reason":"lagged"}\n\n',
+      }),
+    );
+    let loads = 0;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/seat-map', async (route) => {
+      loads += 1;
+      if (loads > 1) await held;
+      await route.continue();
+    });
+    await page.goto(`/sessions/${session.sessionId}`);
+    await page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+    await page.getByText('Catching up with the latest seats…').waitFor({ timeout: LIVE_DEADLINE_MS });
+    await keepScreenshot(page, 'attendee-seat-map-catching-up');
+    const response = await fetch(`${ORIGIN}/api/sales/sessions/${session.sessionId}/holds`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ seats: ['stalls-A-1'], buyer_id: `e2e-resync-${Date.now().toString(36)}` }),
+    });
+    expect(response.status).toBe(201);
+    await focusFirstSeat(page);
+    release();
+    await page
+      .getByText('Catching up with the latest seats…')
+      .waitFor({ state: 'hidden', timeout: LIVE_DEADLINE_MS });
+    await expectAnnounced(page, /^Row A, seat 1, .*, held$/);
+  });
+});
+
 describe('choosing places', () => {
   it('drops a seat someone else takes from the selection, and says so', async () => {
     const session = await makeSession('taken');
