@@ -313,10 +313,11 @@ export function EventPage() {
       {mapFor ? (
         <section className="bx-card" aria-labelledby="session-map-title">
           <h2 id="session-map-title">
-            Seat map,{' '}
-            {formatDateTime(
-              sessions.find((s) => s.session_id === mapFor)?.starts_at ?? new Date().toISOString(),
-            )}
+            Seat map, {(() => {
+              const session = sessions.find((s) => s.session_id === mapFor);
+              const zone = venues.find((v) => v.venue_id === session?.venue_id)?.timezone;
+              return session ? formatDateTime(session.starts_at, { timeZone: zone }) : '';
+            })()}
           </h2>
           <SessionMap key={mapFor} sessionId={mapFor} label={event.title} />
         </section>
