@@ -198,6 +198,10 @@ function Checkout({ held, onExpired }: { held: HeldPlaces; onExpired: () => void
   const urgent = seconds <= 60;
   return (
     <article className="checkout">
+      <p>
+        {/* The hold survives the way back: the map shows these places as the buyer's. */}
+        <Link to={`/sessions/${encodeURIComponent(held.hold.session_id)}`}>← {t('checkout.backToMap')}</Link>
+      </p>
       <h1 className="bx-page-title">{t('checkout.title')}</h1>
       <div className={`countdown${urgent ? ' countdown--urgent' : ''}`} role="timer" aria-live="off">
         <span>{t('checkout.heldFor', { time: formatCountdown(seconds) })}</span>
