@@ -580,6 +580,27 @@ describe('hold expiry', () => {
   });
 });
 
+describe('payment', () => {
+  it('waits for a payment the provider settles later, then confirms', async () => {
+    const session = await makeSession('delayed');
+    const { page } = await openPage('delayed payment', 'phone');
+    await openMap(page, session);
+    await page.getByLabel('Quantity').selectOption('1');
+    await page.getByRole('button', { name: 'Find seats' }).click();
+    await page.waitForURL('**/checkout');
+    await page.getByLabel('Name on the tickets').fill('Dee Layed');
+    await page.getByLabel('Email').fill('dee@example.test');
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
+    await page.getByLabel('Card number').fill('4000 0000 0000 3220');
+    await page.getByRole('button', { name: /^Pay £45/ }).click();
+    await page.getByText('Your payment is being processed…').waitFor();
+    await page.getByRole('heading', { name: 'You are going!' }).waitFor({ timeout: 45_000 });
+    await page.locator('canvas[data-qr]').first().waitFor({ timeout: 30_000 });
+    await expectAccessible(page);
+    await keepScreenshot(page, 'attendee-confirmation-phone');
+  });
+});
+
 describe('discovery', () => {
   it('filters by price, category and city, sorts, and pages through results', async () => {
     const session = await makeSession('filters');

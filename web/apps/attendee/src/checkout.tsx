@@ -14,6 +14,9 @@ import { errorText } from './session.tsx';
 
 type Order = Sales.components['schemas']['Order'];
 
+/** How long the checkout waits for a payment the provider settles later. */
+const PAYMENT_DEADLINE_MS = 60_000;
+
 /** Card numbers are typed with spaces; the sandbox wants the digits. */
 export function cardDigits(text: string): string {
   return text.replace(/[\s-]/g, '');
@@ -165,8 +168,31 @@ function Checkout({ held, onExpired }: { held: HeldPlaces; onExpired: () => void
         });
         return;
       }
-      setOrder({ ...paid, access_token: order.access_token });
+      // A payment the provider settles later: wait for it here, the hold's places are the order's now.
       setPayMessage(t('checkout.processing'));
+      const deadline = Date.now() + PAYMENT_DEADLINE_MS;
+      let current = paid;
+      while (current.status === 'pending' && current.payments.some((p) => p.status === 'processing')) {
+        if (Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        current = await auth.api.sales.get('/api/sales/orders/{id}', {
+          path: { id: order.order_id },
+          headers,
+        });
+      }
+      if (current.status === 'paid' || current.status === 'ticketed') {
+        holds.finish();
+        navigate(`/orders/${encodeURIComponent(current.order_id)}`, {
+          state: { order: { ...current, access_token: order.access_token } },
+        });
+        return;
+      }
+      setOrder({ ...current, access_token: order.access_token });
+      setPayMessage(
+        current.payments.some((p) => p.status === 'failed') && current.status === 'pending'
+          ? t('checkout.declined')
+          : t('checkout.processing'),
+      );
     } catch (cause) {
       setPayMessage(
         cause instanceof ApiError && cause.status === 402 ? t('checkout.declined') : errorText(cause),
