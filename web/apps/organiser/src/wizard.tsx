@@ -830,8 +830,25 @@ function NewTierForm({
 
 function SessionsStep({ event }: { event: EventRecord }) {
   const navigate = useNavigate();
+  const auth = useAuth();
   const context = useEventVenue(event.event_id);
-  if (context.status === 'loading') return <LoadingState label="Loading sessions…" />;
+  // A session copies the event's seat map when it is added, and follows it from then on; one
+  // added before there is a map has none, so sessions wait for the map.
+  const layout = useRemote(
+    (signal) =>
+      auth.api.manage
+        .get('/api/manage/events/{id}/layout', { path: { id: event.event_id }, signal })
+        .then((stored) => stored.seat_count + stored.standing_capacity > 0)
+        .catch((error: unknown) => {
+          if (error instanceof ApiError && error.status === 404) return false;
+          throw error;
+        }),
+    [auth.api, event.event_id],
+  );
+  if (context.status === 'loading' || layout.status === 'loading')
+    return <LoadingState label="Loading sessions…" />;
+  if (layout.status === 'error')
+    return <ApiErrorState error={layout.error} onRetry={layout.reload} what="the seat map" />;
   if (context.status === 'error')
     return <ApiErrorState error={context.error} onRetry={context.reload} what="the sessions" />;
   const { venue, sessions } = context.data;
@@ -864,7 +881,13 @@ function SessionsStep({ event }: { event: EventRecord }) {
           ))}
         </ul>
       )}
-      {venue ? (
+      {venue && !layout.data ? (
+        <p className="bx-form-alert" role="alert">
+          Draw the seat map first, so every session starts with it:{' '}
+          <Link to={stepPath(event.event_id, 'seat-map')}>go to the seat map</Link>.
+        </p>
+      ) : null}
+      {venue && layout.data ? (
         <NewSessionForm
           eventId={event.event_id}
           venue={venue}

@@ -596,9 +596,20 @@ export function Designer({
     try {
       const body = layout as unknown as Record<string, never>;
       await auth.api.manage.put('/api/manage/events/{id}/layout', { path: { id: eventId }, body });
-      // Sessions added before there was a map have none of their own yet: give them this one.
-      for (const sessionId of sessionsWithoutMap)
-        await auth.api.manage.put('/api/manage/sessions/{id}/layout', { path: { id: sessionId }, body });
+      // Sessions added before there was a map (through the API; the wizard waits for the map) have
+      // none: give them this one. They keep that copy from then on, as the API treats a session
+      // with a map of its own, so later saves only reach sessions that still have none.
+      if (sessionsWithoutMap.length && eventId !== 'bench') {
+        const sessions = await auth.api.manage.get('/api/manage/events/{id}/sessions', {
+          path: { id: eventId },
+        });
+        for (const session of sessions)
+          if (session.status === 'SCHEDULED' && session.capacity === 0)
+            await auth.api.manage.put('/api/manage/sessions/{id}/layout', {
+              path: { id: session.session_id },
+              body,
+            });
+      }
       setSaved(model);
       toast.show('Seat map saved', 'success');
       if (thenContinue) navigate(next);
