@@ -186,7 +186,7 @@ describe('running an event', () => {
     await page.getByText(/^Live · \d+ sold, 1 held/).waitFor();
     await expectAccessible(page);
     await keepScreenshot(page, 'organiser-session-map-live');
-  });
+  }, 180_000); // a sale through three services, on a loaded 2-core machine
 
   for (const viewport of ['phone'] as Viewport[]) {
     it(`shows the event list, event page and dashboard on a ${viewport}`, async () => {
@@ -212,7 +212,7 @@ describe('running an event', () => {
       await page.goto(`/manage/events/${event.eventId}/edit/seat-map`);
       await page.locator('[data-block-id="main"]').waitFor();
       await keepScreenshot(page, `organiser-wizard-seat-map-${viewport}`);
-    });
+    }, 120_000);
   }
 
   it('shows the event list loading, then an error with a retry, then the empty state', async () => {

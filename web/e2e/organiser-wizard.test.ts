@@ -242,7 +242,7 @@ describe('the event wizard', () => {
     expect(map.layout.blocks[0]?.seats).toHaveLength(30);
     expect(map.layout.blocks[1]?.seats).toHaveLength(18);
     expect(map.tiers).toHaveLength(3);
-  });
+  }, 240_000); // the whole wizard and a CDC round trip, on a loaded 2-core machine
 
   it('refuses to publish an incomplete event, lists what is missing, and one link fixes its part', async () => {
     const { page } = await openPage('incomplete event');
@@ -296,5 +296,5 @@ describe('the event wizard', () => {
     await left.getByRole('link', { name: 'At least one price tier' }).waitFor();
     expect(await left.getByRole('link', { name: 'A category' }).count()).toBe(0);
     await keepScreenshot(page, 'organiser-publish-one-fixed');
-  });
+  }, 120_000);
 });
