@@ -50,6 +50,9 @@ export function ConfirmationPage() {
           ✓
         </span>
         <h1 className="bx-page-title">{t('confirm.title')}</h1>
+        <p className="confirmation__event">
+          <EventName eventId={data.event_id} sessionId={data.session_id} />
+        </p>
         <p>{t('confirm.body', { id: shortId(data.order_id), email: data.buyer.email })}</p>
         <p className="confirmation__total">{i18n.price(data.total_minor, data.currency)}</p>
       </div>
