@@ -649,6 +649,24 @@ describe('discovery', () => {
     expect(pages).toContain('2');
   });
 
+  it('finds events near the buyer, with the distance', async () => {
+    const session = await makeSession('near');
+    const { page, context } = await openPage('near me', 'phone');
+    await context.grantPermissions(['geolocation'], { origin: ORIGIN });
+    await context.setGeolocation({ latitude: 51.4545, longitude: -2.5879 });
+    await page.goto(`/?q=${encodeURIComponent(session.title)}`);
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByRole('button', { name: 'Near me' }).click();
+    await page.waitForURL(
+      (url) => url.searchParams.has('near') && url.searchParams.get('sort') === 'distance',
+    );
+    const card = page.locator('.event-card').filter({ hasText: session.title });
+    await card.getByText(/km away/).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Anywhere' }).click();
+    await page.waitForURL((url) => !url.searchParams.has('near'));
+  });
+
   it('speaks French when asked, with prices and dates in the French way', async () => {
     const { page } = await openPage('french', 'phone');
     await page.goto('/?q=orchestra');
