@@ -173,6 +173,17 @@ describe('the event wizard', () => {
     await page.getByRole('button', { name: 'Undo' }).click();
     await problems.waitFor({ state: 'detached' });
 
+    // Leaving through a step link with unsaved edits asks first; saying no stays.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.getByRole('link', { name: /Sessions$/ }).click();
+    expect(await asked).toContain('unsaved changes');
+    expect(page.url()).toMatch(/\/edit\/seat-map$/);
+
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForURL(/\/edit\/sessions$/);
 

@@ -629,12 +629,25 @@ export function Designer({
     }
   };
 
-  // Leaving with unsaved edits asks first.
+  // Leaving with unsaved edits asks first: closing the tab, and the app's own links (they
+  // look for a link inside the app's frame; the router itself has no blocker outside a data router).
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    const ask = (e: MouseEvent) => {
+      const link = (e.target as Element | null)?.closest?.('a[href]');
+      if (!link || link.closest('.designer')) return;
+      if (!window.confirm('The seat map has unsaved changes. Leave without saving them?')) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
+    document.addEventListener('click', ask, true);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      document.removeEventListener('click', ask, true);
+    };
   }, [dirty]);
 
   // --- overlay geometry
