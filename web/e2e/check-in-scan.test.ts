@@ -145,6 +145,30 @@ describe('scanning at the gate', () => {
     await page.getByText('3 of 3 expected').waitFor();
   });
 
+  it('scans waiting when the gate is changed and the app reopened still sync', async () => {
+    const event = await gateEvent('changed-gate');
+    const [ticket] = await buyTickets(event, ['stalls-A-9'], 'Barbara Liskov');
+    if (!ticket) throw new Error('no ticket bought');
+    const { page, context } = await openPage('check-in-changed-gate', 'phone');
+    await openGate(page, event, 'Side door');
+    await until('the service worker to control the page', async () =>
+      (await page.evaluate(() => !!navigator.serviceWorker.controller)) ? true : undefined,
+    );
+    await context.setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    expect(await scanCode(page, ticket.qr)).toBe('admit');
+    await page.getByRole('button', { name: 'Change gate' }).click();
+    await page.getByText('1 scan waiting to sync').waitFor();
+    await page.reload();
+    await page.getByText('1 scan waiting to sync').waitFor();
+    await context.setOffline(false);
+    await page.getByRole('heading', { name: 'Set up this gate' }).waitFor();
+    await until('the waiting scan to sync', async () =>
+      (await serverManifest(event)).admitted === 1 ? true : undefined,
+    );
+    await page.getByText('1 scan waiting to sync').waitFor({ state: 'detached' });
+  });
+
   it('two phones, one offline, scan the same ticket: one admission stands and the other phone shows the conflict', async () => {
     const event = await gateEvent('conflict');
     const [ticket] = await buyTickets(event, ['stalls-A-7'], 'Alan Turing');

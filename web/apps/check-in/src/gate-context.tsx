@@ -70,6 +70,9 @@ export interface Gate {
 
 const GateContext = createContext<Gate | undefined>(undefined);
 
+/** The setup of an engine that syncs waiting scans but scans nothing (no gate is set up). */
+const NO_GATE: GateSetup = { event_id: '', event_title: '', session_id: '', session_starts_at: '', gate: '' };
+
 /** How often waiting scans are retried and the counters refreshed while online. */
 const SYNC_EVERY_MS = 5_000;
 const REFRESH_EVERY_MS = 20_000;
@@ -103,6 +106,11 @@ export function GateProvider({ children }: { children: ReactNode }) {
     [client],
   );
 
+  const refreshQueue = useCallback(async (current: GateEngine) => {
+    setPending(await current.pendingCount());
+    setConflicts(await current.conflicts());
+  }, []);
+
   useEffect(() => {
     let live = true;
     void (async () => {
@@ -115,7 +123,16 @@ export function GateProvider({ children }: { children: ReactNode }) {
         ]);
         if (!live) return;
         setDb(database);
-        if (!setup) return setStatus('setup');
+        if (!setup) {
+          // Scans still waiting from a gate that was changed: an engine that only syncs them.
+          if (await database.count('queue')) {
+            const syncing = await makeEngine(database, NO_GATE, key);
+            if (!live) return;
+            setEngine(syncing);
+            await refreshQueue(syncing);
+          }
+          return setStatus('setup');
+        }
         const made = await makeEngine(database, setup, key);
         if (!live) return;
         setEngine(made);
@@ -132,12 +149,7 @@ export function GateProvider({ children }: { children: ReactNode }) {
     return () => {
       live = false;
     };
-  }, [makeEngine]);
-
-  const refreshQueue = useCallback(async (current: GateEngine) => {
-    setPending(await current.pendingCount());
-    setConflicts(await current.conflicts());
-  }, []);
+  }, [makeEngine, refreshQueue]);
 
   const runSync = useCallback(async () => {
     if (!engine || !navigator.onLine) return;
@@ -148,7 +160,9 @@ export function GateProvider({ children }: { children: ReactNode }) {
       setReachable(true);
       setSync({ kind: 'idle', lastSyncedAt: new Date().toISOString() });
       // The counters now include what was synced.
-      const fresh = await engine.refreshManifest().catch(() => undefined);
+      const fresh = engine.setup.session_id
+        ? await engine.refreshManifest().catch(() => undefined)
+        : undefined;
       if (fresh) setSummary(fresh);
     } catch (cause) {
       const statusOf = (cause as { status?: number }).status;
@@ -173,7 +187,7 @@ export function GateProvider({ children }: { children: ReactNode }) {
   // Live counters while online: the manifest says who entered at every gate. While Boxoffice
   // does not answer, this is also the probe that notices it is back.
   useEffect(() => {
-    if (!engine || !browserOnline) return;
+    if (!engine?.setup.session_id || !browserOnline) return;
     const refresh = () =>
       void engine.refreshManifest().then(
         (fresh) => {

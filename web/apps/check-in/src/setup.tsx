@@ -36,6 +36,12 @@ export function SetupScreen() {
       api.manage.get('/api/manage/events', { query: { status: 'published', per_page: 100 }, signal }),
     [api],
   );
+  // Loaded again when the connection comes back, so a setup begun offline needs no retry tap.
+  const { status: eventsStatus, reload: reloadEvents } = events;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the return of the connection matters
+  useEffect(() => {
+    if (gate.online && eventsStatus === 'error') reloadEvents();
+  }, [gate.online]);
   const sessions = useRemote(
     async (signal) =>
       eventId ? api.manage.get('/api/manage/events/{id}/sessions', { path: { id: eventId }, signal }) : [],
