@@ -125,7 +125,8 @@ url_oidc() { echo "$OIDC_ISSUER"; }
 
 # --- SMTP sink: accepts all mail into a Maildir.
 start_smtp() {
-  mkdir -p "$DATA/mail"
+  # A Maildir: the sink writes into tmp/ and moves each message to new/.
+  mkdir -p "$DATA/mail/tmp" "$DATA/mail/new" "$DATA/mail/cur"
   spawn smtp "$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$DATA/mail"
 }
 healthy_smtp() { exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT" && read -r -t 2 banner <&3 && [[ $banner == 220* ]]; }

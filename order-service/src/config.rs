@@ -39,6 +39,8 @@ pub struct Config {
     pub payments: PaymentArgs,
     #[command(flatten)]
     pub tickets: TicketArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -121,6 +123,24 @@ pub struct TicketArgs {
     /// restart no longer verify.
     #[arg(long, env = "TICKET_SIGNING_KEY_FILE")]
     pub ticket_signing_key_file: Option<PathBuf>,
+}
+
+/// Mail to buyers.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MailArgs {
+    /// The SMTP server mail goes out through (`smtp://host:port`).
+    #[arg(long, env = "SMTP_URL", default_value = "smtp://127.0.0.1:2525")]
+    pub smtp_url: String,
+    /// Who mail to buyers comes from.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Boxoffice <tickets@boxoffice.test>"
+    )]
+    pub mail_from: String,
+    /// How often the outbox is looked at for mail to send, in milliseconds.
+    #[arg(long, env = "MAIL_POLL_MS", default_value_t = 500)]
+    pub mail_poll_ms: u64,
 }
 
 /// A setting that must never reach a log line, including through `Debug`.

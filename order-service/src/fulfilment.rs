@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::data::holds::TakeOutcome;
+use crate::data::mail::{self, MailKind};
 use crate::data::orders::{self, ItemRow, OrderRow};
 use crate::data::payments::{self, PaymentRow};
 use crate::data::sessions;
@@ -187,6 +188,8 @@ async fn settle(
     let outcome = match tickets {
         Some(tickets) => {
             let order = Box::new(orders::lock(&mut tx, order.order_id).await?);
+            // Queued with the tickets: no confirmed purchase goes without its mail.
+            mail::enqueue(&mut tx, MailKind::OrderConfirmation, order.order_id, None).await?;
             Outcome::Ticketed { order, tickets }
         }
         None => {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod fulfilment;
+pub mod mail;
 pub mod order_access;
 pub mod payment;
 pub mod pricing;
@@ -100,6 +101,8 @@ pub enum BuildError {
     SigningKey(#[from] signing::SigningKeyError),
     #[error("payment settings: {0}")]
     Payments(String),
+    #[error("mail settings: {0}")]
+    Mail(String),
 }
 
 /// A built service: listener bound, engines configured, ready to serve.
@@ -108,6 +111,14 @@ pub struct App {
     router: Router,
     state: AppState,
     sweep_interval: Duration,
+    mail: MailSetup,
+}
+
+/// How mail goes out, settled at start-up.
+struct MailSetup {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+    poll_interval: Duration,
 }
 
 impl App {
@@ -143,6 +154,15 @@ impl App {
                 max_places_per_buyer: config.sales.max_seats_per_buyer,
             },
         };
+        let mail = MailSetup {
+            transport: smtp_transport(&config.mail.smtp_url)?,
+            from: config
+                .mail
+                .mail_from
+                .parse()
+                .map_err(|error| BuildError::Mail(format!("--mail-from: {error}")))?,
+            poll_interval: Duration::from_millis(config.mail.mail_poll_ms.max(10)),
+        };
         let server = HttpServer::bind(&config.server, config::DEFAULT_ADDR)
             .await
             .map_err(StartupError::from)?;
@@ -151,6 +171,7 @@ impl App {
             router: router(state.clone(), readiness),
             state,
             sweep_interval: config.sales.sweep_interval(),
+            mail,
         })
     }
 
@@ -166,6 +187,16 @@ impl App {
     ) -> std::io::Result<()> {
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
+        tasks.spawn(
+            mail::sender::MailSender {
+                state: self.state.clone(),
+                transport: self.mail.transport,
+                from: self.mail.from,
+                poll_interval: self.mail.poll_interval,
+                stop: stop.clone(),
+            }
+            .run(),
+        );
         tasks.spawn(sweeper::run(self.state, self.sweep_interval, stop.clone()));
         tasks.close();
         let stop_on_shutdown = stop.clone();
@@ -180,6 +211,27 @@ impl App {
         tasks.wait().await;
         served
     }
+}
+
+/// An SMTP relay reached without TLS: the local sink, or a relay inside the cluster's private
+/// network (which does the encrypted delivery onwards).
+fn smtp_transport(
+    url: &str,
+) -> Result<lettre::AsyncSmtpTransport<lettre::Tokio1Executor>, BuildError> {
+    let invalid = |why: &str| BuildError::Mail(format!("--smtp-url {url}: {why}"));
+    let parsed = reqwest::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    if parsed.scheme() != "smtp" {
+        return Err(invalid(
+            "only smtp://host:port (a relay on a private network) is supported",
+        ));
+    }
+    let host = parsed.host_str().ok_or_else(|| invalid("no host"))?;
+    Ok(
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(host)
+            .port(parsed.port().unwrap_or(25))
+            .timeout(Some(Duration::from_secs(10)))
+            .build(),
+    )
 }
 
 fn payment_provider(args: &config::PaymentArgs) -> Result<Arc<dyn PaymentProvider>, BuildError> {

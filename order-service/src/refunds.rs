@@ -13,6 +13,7 @@ use shared_dto::seat_hold::{SalesActivity, SalesActivityKind, SeatsRefunded, Sta
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::data::mail::{self, MailKind};
 use crate::data::refunds::{self, NewRefund, RefundRow, RefundableTicket};
 use crate::data::{orders, payments, tickets};
 use crate::fulfilment::{publish, publish_activity};
@@ -38,6 +39,8 @@ pub struct RefundRequest<'a> {
     pub reason: &'a str,
     /// Who asked: a user's subject, or `session-cancelled`.
     pub requested_by: &'a str,
+    /// What the buyer is told: a refund, or that the performance was cancelled.
+    pub notice: MailKind,
 }
 
 /// Refunds the request's tickets that are still valid. `None` when none is (a repeated
@@ -102,6 +105,7 @@ pub async fn refund_tickets(
     )
     .await?;
     refunds::free_places(&mut tx, order_id, &chosen).await?;
+    mail::enqueue(&mut tx, request.notice, order_id, Some(refund_id)).await?;
     if chosen.len() == valid.len() {
         orders::set_status(&mut tx, order_id, "refunded").await?;
         orders::release_discount(&mut tx, order_id).await?;
@@ -229,6 +233,7 @@ pub async fn refund_session(
                 ticket_ids: None,
                 reason,
                 requested_by,
+                notice: MailKind::Cancellation,
             };
             if refund_tickets(state, order_id, &request).await?.is_some() {
                 outcome.refunded_orders += 1;

@@ -14,6 +14,7 @@ pub mod postgres;
 pub mod process;
 pub mod redis_keys;
 pub mod service;
+pub mod smtp;
 pub mod stack;
 pub mod wait;
 

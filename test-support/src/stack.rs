@@ -10,6 +10,8 @@ pub struct StackEnv {
     pub kafka_brokers: String,
     pub mongo_url: String,
     pub oidc_issuer: String,
+    /// Where the SMTP sink keeps what it receives (a Maildir).
+    pub maildir: std::path::PathBuf,
 }
 
 impl StackEnv {
@@ -25,6 +27,20 @@ impl StackEnv {
             kafka_brokers: var("KAFKA_BROKERS", "127.0.0.1:19092"),
             mongo_url: var("MONGO_URL", "mongodb://127.0.0.1:17017/"),
             oidc_issuer: var("OIDC_ISSUER", "http://127.0.0.1:9400"),
+            maildir: std::env::var_os("SMTP_MAILDIR").map_or_else(
+                || {
+                    let state = std::env::var_os("BOXOFFICE_STATE").map_or_else(
+                        || {
+                            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                                .join("..")
+                                .join(".stack")
+                        },
+                        std::path::PathBuf::from,
+                    );
+                    state.join("data").join("mail")
+                },
+                std::path::PathBuf::from,
+            ),
         }
     }
 

@@ -25,10 +25,13 @@ pub struct TicketRow {
     pub issued_at: DateTime<Utc>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_in_gate: Option<String>,
+    /// The refund that returned this ticket's price, if any.
+    pub refund_id: Option<Uuid>,
 }
 
 const TICKET_COLUMNS: &str = "ticket_id, order_id, event_id, session_id, seat_id, block_id, \
-    tier_id, price_minor, currency, holder_name, status, issued_at, checked_in_at, checked_in_gate";
+    tier_id, price_minor, currency, holder_name, status, issued_at, checked_in_at, checked_in_gate, \
+    refund_id";
 
 /// One ticket per live item of the order, at the price paid for it.
 pub async fn issue(conn: &mut PgConnection, order_id: Uuid) -> Result<Vec<TicketRow>, sqlx::Error> {
@@ -95,7 +98,8 @@ pub async fn for_gate(
     sqlx::query_as(
         "select t.ticket_id, t.order_id, t.event_id, t.session_id, t.seat_id, t.block_id,
                 t.tier_id, t.price_minor, t.currency, t.holder_name, t.status, t.issued_at,
-                t.checked_in_at, t.checked_in_gate, e.organisation_id, tr.name as tier_name
+                t.checked_in_at, t.checked_in_gate, t.refund_id, e.organisation_id,
+                tr.name as tier_name
          from ticket t join event e using (event_id) left join tier tr using (tier_id)
          where t.ticket_id = $1",
     )

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::access::may_manage_sales;
+use crate::data::mail::MailKind;
 use crate::data::orders;
 use crate::data::refunds::{self, RefundRow};
 use crate::error::ApiError;
@@ -90,6 +91,7 @@ pub async fn refund_order(
             ticket_ids: request.ticket_ids.as_deref(),
             reason,
             requested_by: &principal.subject,
+            notice: MailKind::Refund,
         },
     )
     .await

@@ -3,6 +3,7 @@
 mod check_in;
 mod faults;
 mod holds;
+mod mail;
 mod orders;
 mod payments;
 mod refunds;

@@ -58,7 +58,7 @@ pub struct TestApp {
     pub prefix: KeyPrefix,
     pub keys: HoldKeys,
     pub redis: redis::Client,
-    env: StackEnv,
+    pub env: StackEnv,
     tokens: tokio::sync::Mutex<HashMap<&'static str, String>>,
     /// The access tokens of the guest orders this app placed, as a buyer's browser keeps them.
     order_tokens: std::sync::Mutex<HashMap<Uuid, String>>,
