@@ -64,6 +64,7 @@ export function DashboardPage() {
   const server = useRef<Figures | null>(null);
   const ahead = useRef<Figures>({ sold: 0, revenue_minor: 0, checked_in: 0 });
   const [, setAheadVersion] = useState(0);
+  const [held, setHeld] = useState(0);
   const load = useCallback(async () => {
     try {
       const next = await auth.api.catalog.get('/api/catalog/events/{id}/sales', { path: { id: eventId } });
@@ -82,6 +83,17 @@ export function DashboardPage() {
       }
       server.current = next.totals;
       setSales(next);
+      // Holds in flight: the live seat maps of the sessions still selling.
+      const selling = next.sessions.filter((session) => session.status === 'ON_SALE');
+      const maps = await Promise.all(
+        selling.map((session) =>
+          auth.api.catalog
+            .get('/api/catalog/sessions/{id}/seat-map', { path: { id: session.session_id } })
+            .then((map) => map.totals.held)
+            .catch(() => 0),
+        ),
+      );
+      setHeld(maps.reduce((sum, n) => sum + n, 0));
       setError(undefined);
       const sample: Sample = { at: Date.now() / 1000, sold: {}, revenue: {} };
       for (const tier of next.by_tier) {
@@ -114,6 +126,8 @@ export function DashboardPage() {
   useEffect(() => {
     const timers: ReturnType<typeof setTimeout>[] = [];
     refresh();
+    // Holds come and go without sales activity: look again now and then.
+    const every = setInterval(refresh, 15_000);
     const handle = openAuthorizedStream(`/api/catalog/events/${encodeURIComponent(eventId)}/sales/stream`, {
       accessToken: () => auth.accessToken(),
       onStateChange: (state) => {
@@ -150,6 +164,7 @@ export function DashboardPage() {
     });
     return () => {
       handle.close();
+      clearInterval(every);
       for (const timer of timers) clearTimeout(timer);
     };
   }, [auth, eventId, refresh]);
@@ -209,6 +224,7 @@ export function DashboardPage() {
           value={(sales.totals.checked_in + ahead.current.checked_in).toLocaleString()}
           testId="checked-in"
         />
+        <Figure label="Held right now" value={held.toLocaleString()} testId="held" />
       </div>
       <div className="dashboard-grid">
         <section className="bx-card" aria-labelledby="sold-chart-title">
