@@ -3,12 +3,14 @@ import { useAuth } from '@boxoffice/auth';
 import {
   ApiErrorState,
   Button,
+  buttonClass,
   EmptyState,
   formatDateTime,
   LoadingState,
   Skeleton,
   useRemote,
 } from '@boxoffice/ui';
+import { Link } from 'react-router';
 import { type Organisation, useOrganisations } from './organisation.tsx';
 
 export function HomePage() {
@@ -19,6 +21,13 @@ export function HomePage() {
     <>
       <h1 className="bx-page-title">{firstName ? `Welcome back, ${firstName}` : 'Your organisations'}</h1>
       <p className="bx-lede">Pick the organisation whose events you are working on.</p>
+      {current ? (
+        <p>
+          <Link className={buttonClass('primary')} to="/events">
+            Events of {current.name}
+          </Link>
+        </p>
+      ) : null}
       <section aria-labelledby="organisations-title" aria-busy={list.status === 'loading'}>
         <h2 id="organisations-title">Your organisations</h2>
         {list.status === 'loading' ? <Skeleton count={2} height="5rem" /> : null}
