@@ -13,7 +13,9 @@ create table mail_outbox (
     next_attempt_at timestamptz not null default now(),
     sent_at timestamptz,
     last_error text,
-    constraint mail_outbox_kind check (kind in ('order_confirmation', 'refund', 'cancellation'))
+    constraint mail_outbox_kind check (kind in ('order_confirmation', 'refund', 'cancellation', 'reminder'))
 );
 create index mail_outbox_due_idx on mail_outbox (next_attempt_at) where sent_at is null;
 create index mail_outbox_order_idx on mail_outbox (order_id);
+-- One reminder per order, however often the reminder job runs.
+create unique index mail_outbox_one_reminder on mail_outbox (order_id) where kind = 'reminder';

@@ -282,6 +282,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .routes(routes!(payments::pay_order))
         .routes(routes!(refunds::refund_order))
         .routes(routes!(refunds::refund_session))
+        .routes(routes!(refunds::remind_session))
         .routes(routes!(payments::stripe_webhook))
         .routes(routes!(tickets::my_tickets))
         .routes(routes!(tickets::ticket_signing_key))

@@ -2,7 +2,7 @@
 -- stream and claimed with FOR UPDATE SKIP LOCKED, so any number of replicas run each job once.
 create table scheduled_job (
     session_id uuid not null,
-    kind text not null constraint scheduled_job_kind check (kind in ('open_sales', 'close_sales', 'refund_cancelled')),
+    kind text not null constraint scheduled_job_kind check (kind in ('open_sales', 'close_sales', 'refund_cancelled', 'remind')),
     -- When the plan says the job is due; `run_at` is when it is next tried (later after a
     -- failed attempt).
     due_at timestamptz not null,

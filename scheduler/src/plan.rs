@@ -12,13 +12,16 @@ pub enum JobKind {
     CloseSales,
     /// A cancelled session's paid orders refunded, at once.
     RefundCancelled,
+    /// Ticket holders reminded a day before the performance.
+    Remind,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [
+    pub const ALL: [JobKind; 4] = [
         JobKind::OpenSales,
         JobKind::CloseSales,
         JobKind::RefundCancelled,
+        JobKind::Remind,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -26,6 +29,7 @@ impl JobKind {
             Self::OpenSales => "open_sales",
             Self::CloseSales => "close_sales",
             Self::RefundCancelled => "refund_cancelled",
+            Self::Remind => "remind",
         }
     }
 
@@ -39,6 +43,9 @@ pub struct PlannedJob {
     pub kind: JobKind,
     pub due_at: DateTime<Utc>,
 }
+
+/// How long before a performance its ticket holders are reminded.
+pub const REMIND_BEFORE: chrono::Duration = chrono::Duration::hours(24);
 
 /// The jobs a session should have now; every other pending job of it is dropped. A deleted
 /// session has none.
@@ -59,12 +66,17 @@ pub fn jobs_for(session: Option<&SessionRow>) -> Vec<PlannedJob> {
         // Due at once; a fixed time, so a replayed change finds it done and leaves it so.
         due_at: DateTime::<Utc>::UNIX_EPOCH,
     };
+    let remind = PlannedJob {
+        kind: JobKind::Remind,
+        due_at: session.starts_at - REMIND_BEFORE,
+    };
     match session.status.as_str() {
-        "SCHEDULED" => vec![open, close],
-        "ON_SALE" | "SOLD_OUT" => vec![close],
+        "SCHEDULED" => vec![open, close, remind],
+        "ON_SALE" | "SOLD_OUT" => vec![close, remind],
+        // Sales are over, the performance is still to come.
+        "CLOSED" => vec![remind],
         "CANCELLED" => vec![refund],
-        // A CLOSED session sells nothing more; an unknown status plans nothing rather than
-        // guessing.
+        // An unknown status plans nothing rather than guessing.
         _ => Vec::new(),
     }
 }
@@ -116,23 +128,29 @@ mod tests {
                     kind: JobKind::CloseSales,
                     due_at: row.sales_end_at
                 },
+                PlannedJob {
+                    kind: JobKind::Remind,
+                    due_at: row.starts_at - chrono::Duration::hours(24)
+                },
             ]
         );
     }
 
     #[test]
-    fn a_session_on_sale_only_closes_and_a_finished_one_plans_nothing() {
+    fn a_session_on_sale_closes_and_reminds_and_a_closed_one_only_reminds() {
         assert_eq!(
             kinds(&jobs_for(Some(&session("ON_SALE")))),
-            [JobKind::CloseSales]
+            [JobKind::CloseSales, JobKind::Remind]
         );
         assert_eq!(
             kinds(&jobs_for(Some(&session("SOLD_OUT")))),
-            [JobKind::CloseSales]
+            [JobKind::CloseSales, JobKind::Remind]
         );
-        for status in ["CLOSED", "SOMETHING_NEW"] {
-            assert!(jobs_for(Some(&session(status))).is_empty(), "{status}");
-        }
+        assert_eq!(
+            kinds(&jobs_for(Some(&session("CLOSED")))),
+            [JobKind::Remind]
+        );
+        assert!(jobs_for(Some(&session("SOMETHING_NEW"))).is_empty());
         assert!(jobs_for(None).is_empty());
     }
 

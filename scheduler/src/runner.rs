@@ -70,6 +70,7 @@ impl JobRunner {
             JobKind::OpenSales => self.set_status(job, "ON_SALE").await,
             JobKind::CloseSales => self.set_status(job, "CLOSED").await,
             JobKind::RefundCancelled => self.refund(job).await,
+            JobKind::Remind => self.remind(job).await,
         };
         match done {
             Ok(outcome) => outcome,
@@ -120,6 +121,14 @@ impl JobRunner {
             }
             None => Ok(Outcome::Done),
         }
+    }
+}
+
+impl JobRunner {
+    async fn remind(&self, job: &ClaimedJob) -> Result<Outcome, ServiceApiError> {
+        let queued = self.services.remind_session(job.session_id).await?;
+        tracing::info!(session_id = %job.session_id, ?queued, "ticket holders reminded");
+        Ok(Outcome::Done)
     }
 }
 

@@ -189,6 +189,36 @@ impl ServiceApi {
         }
     }
 
+    /// Asks order-service to mail the session's ticket holders a reminder (each once); the
+    /// number queued, `None` when it knows no such session.
+    pub async fn remind_session(&self, session_id: Uuid) -> Result<Option<u64>, ServiceApiError> {
+        #[derive(Deserialize)]
+        struct Queued {
+            queued: u64,
+        }
+        let url = format!(
+            "{}/api/sales/sessions/{session_id}/reminders",
+            self.order_url
+        );
+        let mut renewed = false;
+        loop {
+            let token = self.token().await?;
+            let response = self.http.post(&url).bearer_auth(&token).send().await?;
+            match response.status().as_u16() {
+                200 => return Ok(Some(response.json::<Queued>().await?.queued)),
+                404 => return Ok(None),
+                401 if !renewed => {
+                    renewed = true;
+                    *self.token.lock().await = None;
+                }
+                status => {
+                    let body = response.text().await.unwrap_or_default();
+                    return Err(ServiceApiError::Unexpected { status, body });
+                }
+            }
+        }
+    }
+
     async fn token(&self) -> Result<String, ServiceApiError> {
         let mut cached = self.token.lock().await;
         if let Some(token) = cached.as_ref()

@@ -333,15 +333,17 @@ async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_cat
     let _second = fixture.replica(&group, event, &clock).await;
 
     let planned = fixture
-        .wait_for_jobs(
-            session,
-            "both jobs planned from the change stream",
-            |jobs| jobs.len() == 2,
-        )
+        .wait_for_jobs(session, "its jobs planned from the change stream", |jobs| {
+            jobs.len() == 3
+        })
         .await;
     assert_eq!(
         kinds_due(&planned),
-        [("close_sales", at(28, 18)), ("open_sales", at(1, 10))]
+        [
+            ("close_sales", at(28, 18)),
+            ("open_sales", at(1, 10)),
+            ("remind", at(27, 19))
+        ]
     );
     // Before its time nothing happens, however often the replicas look.
     assert_eq!(fixture.status(session).await, "SCHEDULED");
@@ -365,13 +367,14 @@ async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_cat
     clock.set(at(28, 18));
     fixture.wait_for_status(session, "CLOSED").await;
     let ran = fixture
-        .wait_for_jobs(session, "both jobs done", |jobs| {
+        .wait_for_jobs(session, "every job done", |jobs| {
             jobs.iter().all(|(_, _, status, _)| status == "done")
         })
         .await;
-    // Two replicas polled every 50 ms; each job was claimed and run exactly once.
+    // Two replicas polled every 50 ms; each job was claimed and run exactly once (the reminder
+    // came due on the way, the day before the performance).
     let attempts: Vec<i32> = ran.iter().map(|(_, _, _, attempts)| *attempts).collect();
-    assert_eq!(attempts, [1, 1], "{ran:?}");
+    assert_eq!(attempts, [1, 1, 1], "{ran:?}");
     wait_until(
         "the catalogue shows the session closed",
         DEADLINE,
@@ -398,7 +401,7 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
     let _second = fixture.replica(&group, event, &clock).await;
     for session in [moved, cancelled] {
         fixture
-            .wait_for_jobs(session, "jobs planned", |jobs| jobs.len() == 2)
+            .wait_for_jobs(session, "jobs planned", |jobs| jobs.len() == 3)
             .await;
     }
 
@@ -417,7 +420,11 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
         .await;
     assert_eq!(
         kinds_due(&rescheduled),
-        [("close_sales", at(27, 18)), ("open_sales", at(3, 12))]
+        [
+            ("close_sales", at(27, 18)),
+            ("open_sales", at(3, 12)),
+            ("remind", at(27, 19))
+        ]
     );
 
     let (status, answer) = fixture
@@ -451,7 +458,7 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
             },
         )
         .await;
-    assert_eq!(failed.len(), 2);
+    assert_eq!(failed.len(), 3);
     assert_eq!(fixture.status(moved).await, "SCHEDULED");
 
     // Publishing the event brings the failed opening back, and it runs at once.

@@ -13,6 +13,8 @@ pub enum MailKind {
     Refund,
     /// The performance was cancelled and the order refunded.
     Cancellation,
+    /// The performance is tomorrow: the tickets again.
+    Reminder,
 }
 
 impl MailKind {
@@ -21,13 +23,19 @@ impl MailKind {
             Self::OrderConfirmation => "order_confirmation",
             Self::Refund => "refund",
             Self::Cancellation => "cancellation",
+            Self::Reminder => "reminder",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::OrderConfirmation, Self::Refund, Self::Cancellation]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
+        [
+            Self::OrderConfirmation,
+            Self::Refund,
+            Self::Cancellation,
+            Self::Reminder,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
     }
 }
 
@@ -50,6 +58,28 @@ pub async fn enqueue(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Queues a reminder to every order of a session that still has a valid ticket, unless the
+/// performance has begun; an order already reminded is not reminded again. Returns how many
+/// were queued now.
+pub async fn enqueue_reminders(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+) -> Result<u64, sqlx::Error> {
+    let queued = sqlx::query(
+        "insert into mail_outbox (mail_id, kind, recipient, order_id)
+         select gen_random_uuid(), 'reminder', o.buyer_email, o.order_id
+         from purchase_order o join session s using (session_id)
+         where o.session_id = $1 and o.status in ('paid', 'ticketed') and s.starts_at > now()
+           and exists (select 1 from ticket t where t.order_id = o.order_id and t.status = 'valid')
+         on conflict (order_id) where kind = 'reminder' do nothing",
+    )
+    .bind(session_id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(queued)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -160,7 +160,7 @@ pub async fn compose(
     let number = order_number(order.order_id);
     let templates = templates();
     match kind {
-        MailKind::OrderConfirmation => {
+        MailKind::OrderConfirmation | MailKind::Reminder => {
             let mut images = Vec::new();
             let mut lines = Vec::new();
             // Only tickets that still admit get a code (one refunded meanwhile does not).
@@ -182,6 +182,7 @@ pub async fn compose(
                 };
                 lines.push(line(ticket, cid));
             }
+            let reminder = kind == MailKind::Reminder;
             let values = context! {
                 buyer_name => order.buyer_name,
                 event_title => facts.event_title,
@@ -190,9 +191,15 @@ pub async fn compose(
                 order_number => number,
                 total => money(order.total_minor, &order.currency),
                 tickets => lines,
+                reminder => reminder,
+            };
+            let subject = if reminder {
+                format!("Tomorrow: {} — your tickets ({number})", facts.event_title)
+            } else {
+                format!("Your tickets for {} ({number})", facts.event_title)
             };
             Ok(ComposedMail {
-                subject: format!("Your tickets for {} ({number})", facts.event_title),
+                subject,
                 text: templates
                     .get_template("order_confirmation.txt")?
                     .render(&values)?,

@@ -1,4 +1,6 @@
-//! Refunds asked for by the event's organisers: a whole order, or some of its tickets.
+//! What an event's organisers (and the scheduler, as a service) ask of a session's sales:
+//! refunds of an order, some of its tickets, or a whole cancelled session; reminders to its
+//! ticket holders.
 
 use axum::Json;
 use axum::extract::State;
@@ -206,4 +208,34 @@ pub async fn refund_session(
         refunded_orders: outcome.refunded_orders,
         remaining_orders: outcome.remaining_orders,
     }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RemindersQueued {
+    pub session_id: Uuid,
+    /// Reminders queued by this request: one per order with a valid ticket not reminded yet
+    /// (0 once the performance has begun).
+    pub queued: u64,
+}
+
+#[utoipa::path(post, path = "/api/sales/sessions/{id}/reminders", tag = "orders",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = RemindersQueued, description = "each ticket holder is mailed their tickets once, however often this is asked"),
+        (status = 404, description = "no such session, or not one of an event you organise")),
+    security(("bearer" = [])))]
+pub async fn remind_session(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(session_id): Path<Uuid>,
+) -> Result<Json<RemindersQueued>, ApiError> {
+    let organisation = orders::organisation_of_session(&state.pool, session_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !may_manage_sales(&state.pool, &principal, organisation).await? {
+        return Err(ApiError::NotFound);
+    }
+    let mut conn = state.pool.acquire().await?;
+    let queued = crate::data::mail::enqueue_reminders(&mut conn, session_id).await?;
+    Ok(Json(RemindersQueued { session_id, queued }))
 }

@@ -155,3 +155,87 @@ async fn a_purchase_mails_its_tickets_and_a_refund_says_so_each_once() {
         2
     );
 }
+
+#[tokio::test]
+async fn ticket_holders_are_reminded_once_and_refunded_orders_not_at_all() {
+    let app = spawn_app().await;
+    let session = app.seed(SessionSpec::grid(1, 10)).await;
+    app.add_member(session.organisation_id, users::ORGANISER, "organiser")
+        .await;
+    let mut recipients = Vec::new();
+    let mut orders = Vec::new();
+    for n in 1..=3_u32 {
+        let recipient = format!("holder-{}@example.com", Uuid::new_v4().simple());
+        let hold = app
+            .hold(&session, &[seat('A', n)], &guest(n as usize))
+            .await;
+        let order = app
+            .call(
+                Method::POST,
+                "/api/sales/orders",
+                None,
+                Some(json!({
+                    "hold_token": hold.str("hold_token"),
+                    "buyer": {"name": "Holder", "email": recipient}
+                })),
+                &[("Idempotency-Key", &Uuid::new_v4().to_string())],
+            )
+            .await;
+        let order_id = order.id("order_id");
+        let paid = app
+            .call(
+                Method::POST,
+                &format!("/api/sales/orders/{order_id}/pay"),
+                None,
+                Some(json!({"payment_method": APPROVE})),
+                &[("Order-Access-Token", &order.str("access_token"))],
+            )
+            .await;
+        assert_eq!(paid.body["status"], "ticketed", "{}", paid.body);
+        recipients.push(recipient);
+        orders.push(order_id);
+    }
+    let organiser = app.token(users::ORGANISER).await;
+    let refunded = app
+        .call(
+            Method::POST,
+            &format!("/api/sales/orders/{}/refunds", orders[2]),
+            Some(&organiser),
+            Some(json!({"reason": "cannot come"})),
+            &[],
+        )
+        .await;
+    assert_eq!(refunded.status, 201, "{}", refunded.body);
+
+    let path = format!("/api/sales/sessions/{}/reminders", session.session_id);
+    let first = app
+        .call(Method::POST, &path, Some(&organiser), None, &[])
+        .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(
+        first.body["queued"], 2,
+        "the refunded order is not reminded"
+    );
+    let again = app
+        .call(Method::POST, &path, Some(&organiser), None, &[])
+        .await;
+    assert_eq!(again.body["queued"], 0, "nobody is reminded twice");
+
+    // Each holder: the confirmation, then the reminder with the tickets again.
+    for recipient in &recipients[..2] {
+        let received = mails(&app, recipient, 2).await;
+        let reminder = received
+            .iter()
+            .map(|raw| MessageParser::default().parse(raw).expect("a mail message"))
+            .find(|message| {
+                message
+                    .subject()
+                    .is_some_and(|subject| subject.starts_with("Tomorrow: Night at the Harbour"))
+            })
+            .expect("a reminder");
+        assert!(reminder.attachments().count() >= 2, "the ticket's QR code");
+    }
+    let staff = app.token(users::ATTENDEE).await;
+    let refused = app.call(Method::POST, &path, Some(&staff), None, &[]).await;
+    assert_eq!(refused.status, 404);
+}

@@ -178,6 +178,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sales/sessions/{id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["remind_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sales/ticket-signing-key": {
         parameters: {
             query?: never;
@@ -455,6 +471,16 @@ export type components = {
             /** @description `pending` until the payment provider has returned the money, then `refunded`. */
             status: string;
             ticket_ids: string[];
+        };
+        RemindersQueued: {
+            /**
+             * Format: int64
+             * @description Reminders queued by this request: one per order with a valid ticket not reminded yet
+             *     (0 once the performance has begun).
+             */
+            queued: number;
+            /** Format: uuid */
+            session_id: string;
         };
         Scan: {
             /** @description Where the scan happened, e.g. `north-1`. */
@@ -1501,6 +1527,71 @@ export interface operations {
             };
             /** @description no reason */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    remind_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description each ticket holder is mailed their tickets once, however often this is asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemindersQueued"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such session, or not one of an event you organise */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
