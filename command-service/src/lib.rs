@@ -115,6 +115,10 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         ))
         .routes(routes!(organisations::get_organisation))
         .routes(routes!(organisations::add_member))
+        .routes(routes!(
+            organisations::change_member,
+            organisations::remove_member
+        ))
         .routes(routes!(layouts::create_template, layouts::list_templates))
         .routes(routes!(layouts::apply_template))
         .routes(routes!(venues::create_venue))

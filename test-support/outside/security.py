@@ -119,6 +119,15 @@ def routes(world: World):
                                      "buyer": {"name": "Suite Buyer", "email": "suite@example.com"}}, {
             "Idempotency-Key": str(uuid.uuid4())}
 
+    def fresh_member(body=None):
+        # A member of its own for each caller, so a removal or change is open to everyone allowed.
+        def make():
+            email = f"member-{uuid.uuid4().hex[:8]}@example.com"
+            w.ok("POST", f"/api/manage/organisations/{org}/members", w.tokens["organiser"],
+                 {"email": email, "role": "staff"})
+            return f"/api/manage/organisations/{org}/members/{email}", body, {}
+        return make
+
     def new_session():
         return f"/api/manage/events/{event}/sessions", w.session_body(), {}
 
@@ -136,6 +145,8 @@ def routes(world: World):
         ("POST", "/api/manage/organisations/{id}/members"): (WRITERS, lambda: (
             f"/api/manage/organisations/{org}/members",
             {"email": f"member-{uuid.uuid4().hex[:8]}@example.com", "role": "staff"}, {})),
+        ("PATCH", "/api/manage/organisations/{id}/members/{email}"): (WRITERS, fresh_member({"role": "staff"})),
+        ("DELETE", "/api/manage/organisations/{id}/members/{email}"): (WRITERS, fresh_member()),
         ("GET", "/api/manage/organisations/{id}/seat-map-templates"): (
             READERS, fixed(f"/api/manage/organisations/{org}/seat-map-templates")),
         ("POST", "/api/manage/organisations/{id}/seat-map-templates"): (WRITERS, lambda: (

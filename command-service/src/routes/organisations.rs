@@ -226,3 +226,100 @@ pub async fn add_member(
     .await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeMember {
+    pub role: MemberRole,
+}
+
+/// An organisation always keeps one organiser: otherwise nobody could manage it again.
+async fn ensure_another_organiser(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    organisation: Uuid,
+    email: &str,
+) -> Result<(), ApiError> {
+    // Locking every organiser row makes two concurrent demotions see each other.
+    let organisers: Vec<String> = sqlx::query_scalar(
+        "select email from organisation_member
+         where organisation_id = $1 and role = 'organiser' for update",
+    )
+    .bind(organisation)
+    .fetch_all(&mut **tx)
+    .await?;
+    if organisers.iter().all(|organiser| organiser == email) {
+        return Err(ApiError::conflict(
+            "last_organiser",
+            "an organisation needs at least one organiser; add another first",
+        ));
+    }
+    Ok(())
+}
+
+/// Changes a member's role; only organisers of the organisation may.
+#[utoipa::path(patch, path = "/api/manage/organisations/{id}/members/{email}", tag = "organisations",
+    params(("id" = Uuid, Path), ("email" = String, Path, description = "the member's email address")),
+    request_body = ChangeMember,
+    responses((status = 200, body = Member), (status = 403), (status = 404, description = "no such organisation or member"),
+        (status = 409, description = "the last organiser cannot stop being one"), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn change_member(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path((id, email)): Path<(Uuid, String)>,
+    JsonBody(request): JsonBody<ChangeMember>,
+) -> Result<Json<Member>, ApiError> {
+    let access = access::access(&state.pool, &principal, Owned::Organisation(id)).await?;
+    if access.standing == Standing::Staff {
+        return Err(ApiError::Forbidden("only organisers can manage members"));
+    }
+    let email = email.trim().to_lowercase();
+    let mut tx = state.pool.begin().await?;
+    if request.role == MemberRole::Staff {
+        ensure_another_organiser(&mut tx, id, &email).await?;
+    }
+    let member: Member = sqlx::query_as(
+        "update organisation_member set role = $3 where organisation_id = $1 and email = $2
+         returning email, user_subject, role, created_at",
+    )
+    .bind(id)
+    .bind(&email)
+    .bind(request.role)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(member))
+}
+
+/// Removes a member; only organisers of the organisation may.
+#[utoipa::path(delete, path = "/api/manage/organisations/{id}/members/{email}", tag = "organisations",
+    params(("id" = Uuid, Path), ("email" = String, Path, description = "the member's email address")),
+    responses((status = 204), (status = 403), (status = 404, description = "no such organisation or member"),
+        (status = 409, description = "the last organiser cannot be removed")),
+    security(("bearer" = [])))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path((id, email)): Path<(Uuid, String)>,
+) -> Result<StatusCode, ApiError> {
+    let access = access::access(&state.pool, &principal, Owned::Organisation(id)).await?;
+    if access.standing == Standing::Staff {
+        return Err(ApiError::Forbidden("only organisers can manage members"));
+    }
+    let email = email.trim().to_lowercase();
+    let mut tx = state.pool.begin().await?;
+    ensure_another_organiser(&mut tx, id, &email).await?;
+    let removed =
+        sqlx::query("delete from organisation_member where organisation_id = $1 and email = $2")
+            .bind(id)
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if removed == 0 {
+        return Err(ApiError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

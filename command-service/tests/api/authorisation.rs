@@ -131,3 +131,78 @@ async fn missing_forged_and_tampered_tokens_are_401() {
     assert_eq!(app.get(&path, "not-a-jwt").await.status, 401);
     assert_eq!(app.get(&path, &app.organiser).await.status, 200);
 }
+
+#[tokio::test]
+async fn organisers_change_and_remove_members_but_never_the_last_organiser() {
+    let app = spawn_app().await;
+    let organisation = app.organisation(&app.organiser).await;
+    let members = format!("/api/manage/organisations/{organisation}/members");
+    let added = app
+        .post(
+            &members,
+            &app.organiser,
+            json!({"email": users::STAFF, "role": "staff"}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let staff_path = format!("{members}/{}", users::STAFF);
+
+    // Staff cannot manage members, outsiders find nothing.
+    let by_staff = app
+        .patch(&staff_path, &app.staff, json!({"role": "organiser"}))
+        .await;
+    assert_eq!(by_staff.status, 403, "{}", by_staff.body);
+    let by_outsider = app
+        .call(Method::DELETE, &staff_path, Some(&app.organiser_2), None)
+        .await;
+    assert_eq!(by_outsider.status, 404);
+
+    let promoted = app
+        .patch(&staff_path, &app.organiser, json!({"role": "organiser"}))
+        .await;
+    assert_eq!(promoted.status, 200, "{}", promoted.body);
+    assert_eq!(promoted.body["role"], "organiser");
+    // With two organisers, the creator may step down, and the other may not then follow.
+    let creator = format!("{members}/{}", users::ORGANISER);
+    let stepped_down = app
+        .patch(&creator, &app.organiser, json!({"role": "staff"}))
+        .await;
+    assert_eq!(stepped_down.status, 200, "{}", stepped_down.body);
+    let last = app
+        .patch(&staff_path, &app.staff, json!({"role": "staff"}))
+        .await;
+    assert_eq!(last.status, 409, "{}", last.body);
+    assert_eq!(last.code(), "last_organiser");
+    let remove_last = app
+        .call(Method::DELETE, &staff_path, Some(&app.staff), None)
+        .await;
+    assert_eq!(remove_last.status, 409, "{}", remove_last.body);
+
+    let removed = app
+        .call(Method::DELETE, &creator, Some(&app.staff), None)
+        .await;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    let gone = app
+        .call(Method::DELETE, &creator, Some(&app.staff), None)
+        .await;
+    assert_eq!(gone.status, 404);
+    let bad_role = app
+        .patch(&staff_path, &app.staff, json!({"role": "owner"}))
+        .await;
+    assert_eq!(bad_role.status, 422, "{}", bad_role.body);
+    assert_eq!(bad_role.field(), "/role");
+
+    let detail = app
+        .get(
+            &format!("/api/manage/organisations/{organisation}"),
+            &app.staff,
+        )
+        .await;
+    let emails: Vec<&str> = detail.body["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|member| member["email"].as_str())
+        .collect();
+    assert_eq!(emails, [users::STAFF]);
+}
