@@ -169,8 +169,9 @@ def check_services(docs, label):
         spec = job["spec"]["template"]["spec"]
         order = [(c["image"].split("/")[-1].split(":")[0], c.get("args")) for c in
                  spec.get("initContainers", []) + spec["containers"]]
-        check(order == [("command-service", ["migrate"]), ("order-service", ["migrate"])],
-              f"{label}: migrations run command-service then order-service ({order})")
+        check(order == [("command-service", ["migrate"]), ("order-service", ["migrate"]),
+                        ("scheduler", ["migrate"])],
+              f"{label}: migrations run command-service, order-service, then the scheduler ({order})")
     check(not find(docs, "Secret"), f"{label}: no Secret values in the manifests (referenced by name only)")
 
 

@@ -1,5 +1,6 @@
-//! Who may check tickets in: organisers and staff of the event's organisation (membership
-//! lives in command-service's `organisation_member`), platform admins and service clients.
+//! Who may act on an event's sales: organisers and staff of the event's organisation check
+//! tickets in, its organisers (not its staff) refund and remind; platform admins and service
+//! clients may do both. Membership lives in command-service's `organisation_member`.
 
 use service_runtime::auth::Principal;
 use sqlx::PgPool;
@@ -7,10 +8,30 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 
+/// Organisers and staff of the organisation, admins and services.
 pub async fn may_check_in(
     pool: &PgPool,
     principal: &Principal,
     organisation_id: Uuid,
+) -> Result<bool, ApiError> {
+    member_or_platform(pool, principal, organisation_id, None).await
+}
+
+/// The organisation's organisers, admins and services.
+pub async fn may_manage_sales(
+    pool: &PgPool,
+    principal: &Principal,
+    organisation_id: Uuid,
+) -> Result<bool, ApiError> {
+    member_or_platform(pool, principal, organisation_id, Some("organiser")).await
+}
+
+/// A platform admin or service, or a member of the organisation (with `role`, when given).
+async fn member_or_platform(
+    pool: &PgPool,
+    principal: &Principal,
+    organisation_id: Uuid,
+    role: Option<&str>,
 ) -> Result<bool, ApiError> {
     if principal.is_admin() || principal.is_service() {
         return Ok(true);
@@ -19,36 +40,14 @@ pub async fn may_check_in(
     let email = principal.email.as_deref().map(str::to_lowercase);
     let member: bool = sqlx::query_scalar(
         "select exists(select 1 from organisation_member
-                       where organisation_id = $1 and (user_subject = $2 or email = $3))",
+                       where organisation_id = $1 and (user_subject = $2 or email = $3)
+                         and ($4::text is null or role::text = $4))",
     )
     .bind(organisation_id)
     .bind(&principal.subject)
     .bind(email)
+    .bind(role)
     .fetch_one(pool)
     .await?;
     Ok(member)
-}
-
-/// Who may refund an event's orders: its organisation's organisers (not its staff), platform
-/// admins and service clients.
-pub async fn may_manage_sales(
-    pool: &PgPool,
-    principal: &Principal,
-    organisation_id: Uuid,
-) -> Result<bool, ApiError> {
-    if principal.is_admin() || principal.is_service() {
-        return Ok(true);
-    }
-    let email = principal.email.as_deref().map(str::to_lowercase);
-    let organiser: bool = sqlx::query_scalar(
-        "select exists(select 1 from organisation_member
-                       where organisation_id = $1 and role = 'organiser'
-                         and (user_subject = $2 or email = $3))",
-    )
-    .bind(organisation_id)
-    .bind(&principal.subject)
-    .bind(email)
-    .fetch_one(pool)
-    .await?;
-    Ok(organiser)
 }

@@ -26,6 +26,7 @@ use crate::data::payments::{self, PaymentRow};
 use crate::data::sessions;
 use crate::data::tickets::{self, TicketRow};
 use crate::error::ApiError;
+use crate::payment;
 
 /// How long places taken back for a late payment stay held while its tickets are issued.
 const RETAKE_TTL: Duration = Duration::from_secs(60);
@@ -324,25 +325,21 @@ pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), ApiErr
     if payment.status != "refund_pending" {
         return Ok(());
     }
-    let reference = match payment.provider_reference.as_deref() {
-        // Nothing was charged for a free order.
-        _ if payment.amount_minor == 0 => format!("free_{}", payment.payment_id.simple()),
-        Some(charge) if payment.provider == state.payments.name() => {
-            payments::touch(&state.pool, payment.payment_id).await?;
-            state
-                .payments
-                .refund(payment.payment_id, charge, payment.amount_minor)
-                .await
-                .map_err(|error| ApiError::Provider(error.to_string()))?
-        }
-        _ => {
-            return Err(ApiError::Internal(format!(
-                "payment {} cannot be refunded through {}",
-                payment.payment_id,
-                state.payments.name()
-            )));
-        }
-    };
+    if payment.amount_minor > 0 {
+        payments::touch(&state.pool, payment.payment_id).await?;
+    }
+    let reference = payment::return_money(
+        state.payments.as_ref(),
+        payment.payment_id,
+        &payment.provider,
+        payment.provider_reference.as_deref(),
+        payment.amount_minor,
+    )
+    .await
+    .map_err(|error| match error {
+        payment::ReturnError::Provider(error) => ApiError::Provider(error.to_string()),
+        other => ApiError::Internal(format!("payment {}: {other}", payment.payment_id)),
+    })?;
     if payments::refunded(&state.pool, payment.payment_id, &reference).await? {
         tracing::info!(payment_id = %payment.payment_id, refund = %reference, "payment refunded");
     }

@@ -17,6 +17,7 @@ use crate::data::mail::{self, MailKind};
 use crate::data::refunds::{self, NewRefund, RefundRow, RefundableTicket};
 use crate::data::{orders, payments, tickets};
 use crate::fulfilment::{publish, publish_activity};
+use crate::payment::return_money as return_money_through;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RefundError {
@@ -134,22 +135,15 @@ pub async fn return_money(state: &AppState, refund: &RefundRow) -> Result<(), Re
     let payment = payments::find(&state.pool, refund.payment_id)
         .await?
         .ok_or_else(|| RefundError::Provider("the refund's payment is gone".to_owned()))?;
-    let reference = match payment.provider_reference.as_deref() {
-        // Nothing was charged for free tickets.
-        _ if refund.amount_minor == 0 => format!("free_{}", refund.refund_id.simple()),
-        Some(charge) if payment.provider == state.payments.name() => state
-            .payments
-            .refund(refund.refund_id, charge, refund.amount_minor)
-            .await
-            .map_err(|error| RefundError::Provider(error.to_string()))?,
-        _ => {
-            return Err(RefundError::Provider(format!(
-                "payment {} cannot be refunded through {}",
-                payment.payment_id,
-                state.payments.name()
-            )));
-        }
-    };
+    let reference = return_money_through(
+        state.payments.as_ref(),
+        refund.refund_id,
+        &payment.provider,
+        payment.provider_reference.as_deref(),
+        refund.amount_minor,
+    )
+    .await
+    .map_err(|error| RefundError::Provider(error.to_string()))?;
     if refunds::returned(&state.pool, refund.refund_id, &reference).await? {
         tracing::info!(refund_id = %refund.refund_id, %reference, "refund paid back");
     }

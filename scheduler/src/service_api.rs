@@ -112,47 +112,31 @@ impl ServiceApi {
             "{}/api/manage/sessions/{session_id}/status",
             self.command_url
         );
-        let mut renewed = false;
-        loop {
-            let token = self.token().await?;
-            let response = self
-                .http
-                .post(&url)
-                .bearer_auth(&token)
-                .json(&serde_json::json!({ "status": status }))
-                .send()
-                .await?;
-            let code = response.status().as_u16();
-            match code {
-                200 => return Ok(StatusChange::Changed),
-                404 => return Ok(StatusChange::Gone),
-                // A token that expired early or a provider that rotated keys: one fresh try.
-                401 if !renewed => {
-                    renewed = true;
-                    *self.token.lock().await = None;
-                }
-                409 => {
-                    let body = response.text().await.unwrap_or_default();
-                    let detail = serde_json::from_str::<ErrorEnvelope>(&body).map_err(|_| {
-                        ServiceApiError::Unexpected {
-                            status: code,
-                            body: body.clone(),
-                        }
-                    })?;
-                    return Ok(if detail.error.code == "illegal_transition" {
-                        StatusChange::NotFromHere
-                    } else {
-                        StatusChange::Refused {
-                            code: detail.error.code,
-                            message: detail.error.message,
-                        }
-                    });
-                }
-                _ => {
-                    let body = response.text().await.unwrap_or_default();
-                    return Err(ServiceApiError::Unexpected { status: code, body });
-                }
+        let response = self
+            .post(&url, Some(serde_json::json!({ "status": status })))
+            .await?;
+        let code = response.status().as_u16();
+        match code {
+            200 => Ok(StatusChange::Changed),
+            404 => Ok(StatusChange::Gone),
+            409 => {
+                let body = response.text().await.unwrap_or_default();
+                let detail = serde_json::from_str::<ErrorEnvelope>(&body).map_err(|_| {
+                    ServiceApiError::Unexpected {
+                        status: code,
+                        body: body.clone(),
+                    }
+                })?;
+                Ok(if detail.error.code == "illegal_transition" {
+                    StatusChange::NotFromHere
+                } else {
+                    StatusChange::Refused {
+                        code: detail.error.code,
+                        message: detail.error.message,
+                    }
+                })
             }
+            _ => Err(unexpected(response).await),
         }
     }
 
@@ -164,28 +148,13 @@ impl ServiceApi {
         reason: &str,
     ) -> Result<Option<SessionRefunds>, ServiceApiError> {
         let url = format!("{}/api/sales/sessions/{session_id}/refunds", self.order_url);
-        let mut renewed = false;
-        loop {
-            let token = self.token().await?;
-            let response = self
-                .http
-                .post(&url)
-                .bearer_auth(&token)
-                .json(&serde_json::json!({ "reason": reason }))
-                .send()
-                .await?;
-            match response.status().as_u16() {
-                200 => return Ok(Some(response.json().await?)),
-                404 => return Ok(None),
-                401 if !renewed => {
-                    renewed = true;
-                    *self.token.lock().await = None;
-                }
-                status => {
-                    let body = response.text().await.unwrap_or_default();
-                    return Err(ServiceApiError::Unexpected { status, body });
-                }
-            }
+        let response = self
+            .post(&url, Some(serde_json::json!({ "reason": reason })))
+            .await?;
+        match response.status().as_u16() {
+            200 => Ok(Some(response.json().await?)),
+            404 => Ok(None),
+            _ => Err(unexpected(response).await),
         }
     }
 
@@ -200,22 +169,34 @@ impl ServiceApi {
             "{}/api/sales/sessions/{session_id}/reminders",
             self.order_url
         );
+        let response = self.post(&url, None).await?;
+        match response.status().as_u16() {
+            200 => Ok(Some(response.json::<Queued>().await?.queued)),
+            404 => Ok(None),
+            _ => Err(unexpected(response).await),
+        }
+    }
+
+    /// A POST with the service's token; a 401 (a token that expired early, a provider that
+    /// rotated its keys) is tried once more with a fresh one.
+    async fn post(
+        &self,
+        url: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<reqwest::Response, ServiceApiError> {
         let mut renewed = false;
         loop {
-            let token = self.token().await?;
-            let response = self.http.post(&url).bearer_auth(&token).send().await?;
-            match response.status().as_u16() {
-                200 => return Ok(Some(response.json::<Queued>().await?.queued)),
-                404 => return Ok(None),
-                401 if !renewed => {
-                    renewed = true;
-                    *self.token.lock().await = None;
-                }
-                status => {
-                    let body = response.text().await.unwrap_or_default();
-                    return Err(ServiceApiError::Unexpected { status, body });
-                }
+            let mut request = self.http.post(url).bearer_auth(self.token().await?);
+            if let Some(body) = &body {
+                request = request.json(body);
             }
+            let response = request.send().await?;
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED && !renewed {
+                renewed = true;
+                *self.token.lock().await = None;
+                continue;
+            }
+            return Ok(response);
         }
     }
 
@@ -260,4 +241,10 @@ impl ServiceApi {
             .await
             .map_err(failed)
     }
+}
+
+async fn unexpected(response: reqwest::Response) -> ServiceApiError {
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap_or_default();
+    ServiceApiError::Unexpected { status, body }
 }

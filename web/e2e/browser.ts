@@ -69,6 +69,9 @@ export async function openPage(name: string, viewport: Viewport = 'desktop'): Pr
   // After the test, whatever it did: a failed one leaves its screen and console log behind.
   onTestFinished(async ({ task }) => {
     if (task.result?.state === 'fail') await saveFailure(page, name, viewport, consoleLog);
+    // A route handler still fetching when the context closes would reject after the test.
+    await context.unrouteAll({ behavior: 'ignoreErrors' });
+    for (const open of context.pages()) await open.unrouteAll({ behavior: 'ignoreErrors' });
     await context.close();
   });
   return { page, context };

@@ -91,3 +91,31 @@ pub trait PaymentProvider: Send + Sync {
     /// usually settle it sooner.
     fn poll_after(&self) -> Duration;
 }
+
+/// Why money could not be returned.
+#[derive(Debug, thiserror::Error)]
+pub enum ReturnError {
+    #[error("paid through {0}, which this service does not use")]
+    OtherProvider(String),
+    #[error(transparent)]
+    Provider(#[from] PaymentError),
+}
+
+/// Returns `amount_minor` of a charge made through `charged_by` with reference `charge`,
+/// keyed by `key` (the same key never returns money twice); the refund's reference. Nothing
+/// goes back through the provider for a free order.
+pub async fn return_money(
+    provider: &dyn PaymentProvider,
+    key: Uuid,
+    charged_by: &str,
+    charge: Option<&str>,
+    amount_minor: i64,
+) -> Result<String, ReturnError> {
+    match charge {
+        _ if amount_minor == 0 => Ok(format!("free_{}", key.simple())),
+        Some(charge) if charged_by == provider.name() => {
+            Ok(provider.refund(key, charge, amount_minor).await?)
+        }
+        _ => Err(ReturnError::OtherProvider(charged_by.to_owned())),
+    }
+}

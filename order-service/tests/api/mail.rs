@@ -132,15 +132,24 @@ async fn a_purchase_mails_its_tickets_and_a_refund_says_so_each_once() {
         "{text}"
     );
 
-    // Queued once each, delivered once each.
-    let outbox: Vec<(String, i32, bool)> = sqlx::query_as(
-        "select kind, attempts, sent_at is not null from mail_outbox
-         where order_id = $1 order by created_at",
+    // Queued once each, delivered once each (a mail is marked sent just after the sink has
+    // it, so the last mark may still be on its way).
+    let (outbox, _) = wait_until(
+        "both mails marked sent",
+        Duration::from_secs(30),
+        || async {
+            let outbox: Vec<(String, i32, bool)> = sqlx::query_as(
+                "select kind, attempts, sent_at is not null from mail_outbox
+             where order_id = $1 order by created_at",
+            )
+            .bind(order_id)
+            .fetch_all(&app.pool)
+            .await
+            .expect("the outbox");
+            outbox.iter().all(|(_, _, sent)| *sent).then_some(outbox)
+        },
     )
-    .bind(order_id)
-    .fetch_all(&app.pool)
-    .await
-    .expect("the outbox");
+    .await;
     assert_eq!(
         outbox,
         vec![
