@@ -1,9 +1,12 @@
 // The attendee's live seat map and purchase, end to end through the origin: two buyers watching
 // one session see each other's holds, releases and sales as they happen; a buyer pays (after a
 // declined card) and their ticket's QR code verifies against the published signing key; a
-// purchase made with the keyboard alone; the map converging after its stream was cut.
+// purchase made with the keyboard alone; the map converging after its stream was cut; a hold
+// expiring at the server, seen by the other buyer and told to the holder.
 // Each test makes its own event and session through the organiser API, so no seats are shared.
+import { execFile } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, createOrganisation } from './api.ts';
@@ -13,6 +16,18 @@ afterAll(closeBrowser);
 
 /** Generous: CI runs these on a loaded two-core machine next to the whole platform. */
 const LIVE_DEADLINE_MS = 15_000;
+
+/** The stack's Redis and order-service's key prefix (HOLD_KEY_PREFIX; devstack keeps the default). */
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379/';
+const HOLD_KEY_PREFIX = process.env.HOLD_KEY_PREFIX ?? 'boxoffice:';
+
+const runFile = promisify(execFile);
+
+/** One redis-cli command (no shell); its output lines. */
+async function redis(...args: string[]): Promise<string[]> {
+  const { stdout } = await runFile('redis-cli', ['-u', REDIS_URL, ...args]);
+  return stdout.split('\n').filter((line) => line !== '');
+}
 
 interface TestSession {
   eventId: string;
@@ -196,6 +211,42 @@ async function verifyTicketCode(
     sessionId: uuid(17),
     seat: payload.subarray(42, 42 + seatLength).toString('utf8'),
   };
+}
+
+/**
+ * Ends a hold now, as a stack with a short hold TTL would: every key of the hold (the layout of
+ * shared-dto's `HoldKeys`) gets a 1 ms TTL, so Redis expires them itself and query-service hears
+ * `expired` on the seat keys as at a real hold's end. Returns the hold's seat keys.
+ */
+async function expireHold(sessionId: string, token: string): Promise<string[]> {
+  const recordKey = `${HOLD_KEY_PREFIX}hold:${token}`;
+  const [json] = await redis('GET', recordKey);
+  if (!json) throw new Error(`no hold record at ${recordKey}`);
+  const record = JSON.parse(json) as { session_id: string; buyer: string; seat_ids: string[] };
+  expect(record.session_id).toBe(sessionId);
+  // Only the session's seat keys that carry this hold's token, and the session's index only if
+  // it holds nothing else.
+  const seatKeys: string[] = [];
+  for (const key of await redis('--scan', '--pattern', `${HOLD_KEY_PREFIX}seat:${sessionId}:*`)) {
+    if ((await redis('GET', key))[0] === token) seatKeys.push(key);
+  }
+  expect(seatKeys.sort()).toEqual(
+    record.seat_ids.map((seat) => `${HOLD_KEY_PREFIX}seat:${sessionId}:${seat}`).sort(),
+  );
+  const indexKey = `${HOLD_KEY_PREFIX}held-seats:${sessionId}`;
+  expect((await redis('ZRANGE', indexKey, '0', '-1')).sort()).toEqual([...record.seat_ids].sort());
+  const keys = [recordKey, `${HOLD_KEY_PREFIX}buyer:${sessionId}:${record.buyer}`, indexKey, ...seatKeys];
+  for (const key of keys) await redis('PEXPIRE', key, '1');
+  return seatKeys;
+}
+
+/** Waits until Redis no longer has `keys`; a lookup expires a key its sweep has not reached yet. */
+async function waitUntilGone(keys: string[], deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (Number((await redis('EXISTS', ...keys))[0]) !== 0) {
+    if (Date.now() > deadline) throw new Error(`Redis still has ${keys.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 describe('the live seat map and checkout', () => {
@@ -577,6 +628,51 @@ describe('hold expiry', () => {
     await keepScreenshot(page, 'attendee-hold-expired-phone');
     await page.getByRole('link', { name: 'Back to the seat map' }).click();
     await page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+  });
+
+  it('frees the places of an expired hold on another buyer’s map and tells the holder', async () => {
+    const session = await makeSession('expired');
+    const a = await openPage('expired hold buyer A');
+    const b = await openPage('expired hold watcher B', 'phone');
+    // A's countdown is A's only news of the expiry: A's clock moves to the hold's end below.
+    await a.page.clock.install();
+    await Promise.all([openMap(a.page, session), openMap(b.page, session)]);
+    await focusFirstSeat(b.page);
+    await expectAnnounced(b.page, /, available$/);
+
+    await focusFirstSeat(a.page);
+    await a.page.keyboard.press('Enter');
+    await a.page.keyboard.press('ArrowRight');
+    await a.page.keyboard.press('Enter');
+    const held = a.page.waitForResponse((r) => r.url().includes('/holds') && r.request().method() === 'POST');
+    await a.page.getByRole('button', { name: /^Reserve 2 for £90/ }).click();
+    const response = await held;
+    expect(response.status()).toBe(201);
+    const hold = (await response.json()) as { hold_token: string; expires_at: string };
+    await a.page.waitForURL('**/checkout');
+    await a.page
+      .getByRole('timer')
+      .getByText(/held for [45]:\d\d/)
+      .waitFor();
+    await expectAnnounced(b.page, /^Row A, seat 1, Stalls, .*, held$/);
+
+    // The server ends the hold; A's page does nothing, so only the expiry can free the seats.
+    const seatKeys = await expireHold(session.sessionId, hold.hold_token);
+    await waitUntilGone(seatKeys, LIVE_DEADLINE_MS);
+    const expiredAt = Date.now();
+    await expectAnnounced(b.page, /^Row A, seat 1, Stalls, .*, available$/);
+    console.info(`expiry seen by the other buyer after ${Date.now() - expiredAt} ms`);
+    await b.page.keyboard.press('ArrowRight');
+    await expectAnnounced(b.page, /^Row A, seat 2, Stalls, .*, available$/);
+
+    const pageNow = await a.page.evaluate(() => Date.now());
+    await a.page.clock.fastForward(Math.max(0, Date.parse(hold.expires_at) - pageNow) + 1_000);
+    await a.page.getByRole('heading', { name: /Your hold expired/ }).waitFor({ timeout: LIVE_DEADLINE_MS });
+    await a.page.getByText('The places were released. Choose again to buy them.').waitFor();
+    await a.page.getByRole('link', { name: 'Back to the seat map' }).click();
+    await a.page.locator('[data-testid="seat-map"][data-ready="true"]').waitFor();
+    await focusFirstSeat(a.page);
+    await expectAnnounced(a.page, /^Row A, seat 1, Stalls, .*, available$/);
   });
 });
 
