@@ -6,6 +6,7 @@ import { DashboardPage } from './dashboard.tsx';
 import { DesignerBenchPage } from './designer/bench.tsx';
 import { EventListPage, EventPage } from './events.tsx';
 import { HomePage } from './home.tsx';
+import { MembersPage } from './members.tsx';
 import { OrganisationProvider, OrganisationSwitcher } from './organisation.tsx';
 import { WizardPage } from './wizard.tsx';
 
@@ -39,6 +40,7 @@ export function App() {
                   label: 'Your events',
                   current: location.pathname.startsWith('/events'),
                 },
+                { href: '/manage/members', label: 'Members', current: location.pathname === '/members' },
               ]
             : []
         }
@@ -63,6 +65,7 @@ export function App() {
               ['/events/:eventId/edit/:step', <WizardPage key="wizard" />],
               ['/events/:eventId', <EventPage key="event" />],
               ['/events/:eventId/sales', <DashboardPage key="sales" />],
+              ['/members', <MembersPage key="members" />],
             ] as const
           ).map(([path, element]) => (
             <Route

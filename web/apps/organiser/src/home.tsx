@@ -11,6 +11,7 @@ import {
   useRemote,
 } from '@boxoffice/ui';
 import { Link } from 'react-router';
+import { canManage, standingOf } from './members_model.ts';
 import { type Organisation, useOrganisations } from './organisation.tsx';
 
 export function HomePage() {
@@ -118,6 +119,15 @@ function Members({ organisation }: { organisation: Organisation }) {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {detail.status === 'ready' ? (
+        <p className="members__more">
+          <Link to="/members">
+            {canManage(standingOf(detail.data.members, auth.identity))
+              ? 'Add, change or remove members'
+              : 'All members and their roles'}
+          </Link>
+        </p>
       ) : null}
     </section>
   );
