@@ -1,5 +1,5 @@
-//! The change stream the plan is made from: session and event changes, in the scheduler's own
-//! consumer group. An offset is stored only after the job rows it led to are written, so a
+//! The change stream the plan is made from: session, event and ticket changes, in the
+//! scheduler's own consumer group. An offset is stored only after the job rows it led to are written, so a
 //! crash replays changes rather than losing them (replays are no-ops: see `jobs`).
 
 use std::collections::HashSet;
@@ -64,7 +64,19 @@ pub enum Change {
     EventPublished {
         event_id: Uuid,
     },
+    /// A ticket was issued, refunded or voided: the session's availability may have changed.
+    Ticket {
+        session_id: Uuid,
+        event_id: Uuid,
+    },
     Nothing,
+}
+
+/// The columns of a ticket change the scheduler reads.
+#[derive(serde::Deserialize)]
+struct TicketKeys {
+    session_id: Uuid,
+    event_id: Uuid,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +141,19 @@ pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Result<Change, Decode
             }
             _ => Ok(Change::Nothing),
         },
+        "ticket" => match envelope.op {
+            Op::Create | Op::Update | Op::Delete => {
+                // Tickets keep a full replica identity, so a delete carries its row too.
+                let row = envelope.after.or(envelope.before).unwrap_or(Value::Null);
+                let keys: TicketKeys = serde_json::from_value(row)?;
+                Ok(Change::Ticket {
+                    session_id: keys.session_id,
+                    event_id: keys.event_id,
+                })
+            }
+            // A snapshot read is no change: availability is checked when tickets move.
+            Op::Read | Op::Truncate | Op::Message => Ok(Change::Nothing),
+        },
         _ => Ok(Change::Nothing),
     }
 }
@@ -152,7 +177,8 @@ pub fn consumer(
         .create()?;
     let session = format!("{topic_prefix}.public.session");
     let event = format!("{topic_prefix}.public.event");
-    consumer.subscribe(&[&session, &event])?;
+    let ticket = format!("{topic_prefix}.public.ticket");
+    consumer.subscribe(&[&session, &event, &ticket])?;
     Ok(consumer)
 }
 
@@ -243,6 +269,15 @@ impl ChangeFeed {
                     jobs::rearm_event(&self.pool, *event_id, self.clock.now()).await?;
                 }
             }
+            Change::Ticket {
+                session_id,
+                event_id,
+            } => {
+                if self.scope.covers(Some(*event_id)) {
+                    let due_at = self.clock.now() + plan::AVAILABILITY_SETTLE;
+                    jobs::ask_availability_check(&self.pool, *session_id, due_at).await?;
+                }
+            }
             Change::Nothing => {}
         }
         Ok(())
@@ -321,6 +356,38 @@ mod tests {
             Change::Nothing
         );
         assert_eq!(decode(None, None).expect("decodes"), Change::Nothing);
+    }
+
+    #[test]
+    fn a_ticket_change_names_its_session_and_a_snapshot_read_is_nothing() {
+        let ticket = serde_json::json!({
+            "ticket_id": "0190b4a8-7a4e-7000-8000-000000000004",
+            "session_id": "0190b4a8-7a4e-7000-8000-000000000001",
+            "event_id": "0190b4a8-7a4e-7000-8000-000000000002",
+            "status": "refunded"
+        });
+        let refunded = envelope("ticket", "u", Value::Null, ticket.clone());
+        assert_eq!(
+            decode(None, Some(&refunded)).expect("decodes"),
+            Change::Ticket {
+                session_id: "0190b4a8-7a4e-7000-8000-000000000001"
+                    .parse()
+                    .expect("a uuid"),
+                event_id: "0190b4a8-7a4e-7000-8000-000000000002"
+                    .parse()
+                    .expect("a uuid"),
+            }
+        );
+        let deleted = envelope("ticket", "d", ticket.clone(), Value::Null);
+        assert!(matches!(
+            decode(None, Some(&deleted)),
+            Ok(Change::Ticket { .. })
+        ));
+        let snapshot = envelope("ticket", "r", Value::Null, ticket);
+        assert_eq!(
+            decode(None, Some(&snapshot)).expect("decodes"),
+            Change::Nothing
+        );
     }
 
     #[test]

@@ -41,9 +41,11 @@ pub async fn plan_session(
     }
     let kinds: Vec<&str> = jobs.iter().map(|job| job.kind.as_str()).collect();
     // Pending jobs the session no longer needs go; done ones stay as the record of what ran.
+    // Availability checks are asked for by ticket changes, not by the plan.
     sqlx::query(
         "delete from scheduled_job
-         where session_id = $1 and status <> 'done' and not (kind = any($2))",
+         where session_id = $1 and status <> 'done' and not (kind = any($2))
+           and kind <> 'check_availability'",
     )
     .bind(session_id)
     .bind(&kinds)
@@ -78,6 +80,32 @@ async fn upsert(
     .bind(job.kind.as_str())
     .bind(job.due_at)
     .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A session's tickets changed: its availability is checked at `due_at`, unless a check is
+/// pending already (which will see this change too).
+pub async fn ask_availability_check(
+    pool: &PgPool,
+    session_id: Uuid,
+    due_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into scheduled_job (session_id, kind, due_at, run_at) values ($1, $2, $3, $3)
+         on conflict (session_id, kind) do update set
+             due_at = excluded.due_at,
+             run_at = excluded.due_at,
+             status = 'pending',
+             attempts = 0,
+             last_error = null,
+             updated_at = now()
+           where scheduled_job.status <> 'pending'",
+    )
+    .bind(session_id)
+    .bind(JobKind::CheckAvailability.as_str())
+    .bind(due_at)
+    .execute(pool)
     .await?;
     Ok(())
 }

@@ -3,8 +3,10 @@
 //!
 //! The plan comes from the change stream (`feed`), lives in PostgreSQL (`jobs`), and is carried
 //! out through the services' APIs (`service_api`) by the `runner`: status changes through
-//! command-service, refunds of cancelled sessions through order-service.
+//! command-service (including SOLD_OUT and back as tickets come and go, see `availability`),
+//! refunds of cancelled sessions and reminders through order-service.
 
+pub mod availability;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -14,14 +14,18 @@ pub enum JobKind {
     RefundCancelled,
     /// Ticket holders reminded a day before the performance.
     Remind,
+    /// ON_SALE ↔ SOLD_OUT as places run out or come back; asked for by ticket changes, not
+    /// by the session's plan (see [`AVAILABILITY_SETTLE`]).
+    CheckAvailability,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         JobKind::OpenSales,
         JobKind::CloseSales,
         JobKind::RefundCancelled,
         JobKind::Remind,
+        JobKind::CheckAvailability,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +34,7 @@ impl JobKind {
             Self::CloseSales => "close_sales",
             Self::RefundCancelled => "refund_cancelled",
             Self::Remind => "remind",
+            Self::CheckAvailability => "check_availability",
         }
     }
 
@@ -43,6 +48,10 @@ pub struct PlannedJob {
     pub kind: JobKind,
     pub due_at: DateTime<Utc>,
 }
+
+/// How long after a ticket change a session's availability is checked: a flash sale's burst of
+/// tickets asks once, not once per ticket.
+pub const AVAILABILITY_SETTLE: chrono::Duration = chrono::Duration::seconds(1);
 
 /// How long before a performance its ticket holders are reminded.
 pub const REMIND_BEFORE: chrono::Duration = chrono::Duration::hours(24);

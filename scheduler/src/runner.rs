@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
+use crate::availability::{self, Verdict};
 use crate::clock::Clock;
 use crate::feed::Scope;
 use crate::jobs::{self, ClaimedJob, Outcome};
@@ -71,6 +72,7 @@ impl JobRunner {
             JobKind::CloseSales => self.set_status(job, "CLOSED").await,
             JobKind::RefundCancelled => self.refund(job).await,
             JobKind::Remind => self.remind(job).await,
+            JobKind::CheckAvailability => self.check_availability(job).await,
         };
         match done {
             Ok(outcome) => outcome,
@@ -83,7 +85,18 @@ impl JobRunner {
         }
     }
 
-    async fn set_status(&self, job: &ClaimedJob, status: &str) -> Result<Outcome, ServiceApiError> {
+    async fn check_availability(&self, job: &ClaimedJob) -> Result<Outcome, JobError> {
+        let Some(seen) = availability::of_session(&self.pool, job.session_id).await? else {
+            return Ok(Outcome::Done);
+        };
+        Ok(match seen.verdict() {
+            Verdict::SoldOut => self.set_status(job, "SOLD_OUT").await?,
+            Verdict::BackOnSale => self.set_status(job, "ON_SALE").await?,
+            Verdict::Unchanged => Outcome::Done,
+        })
+    }
+
+    async fn set_status(&self, job: &ClaimedJob, status: &str) -> Result<Outcome, JobError> {
         Ok(
             match self
                 .services
@@ -104,17 +117,19 @@ impl JobRunner {
         )
     }
 
-    async fn refund(&self, job: &ClaimedJob) -> Result<Outcome, ServiceApiError> {
+    async fn refund(&self, job: &ClaimedJob) -> Result<Outcome, JobError> {
         match self
             .services
             .refund_session(job.session_id, CANCELLATION_REASON)
             .await?
         {
             // Some refund failed inside order-service: ask again (finished ones stay so).
-            Some(refunds) if refunds.remaining_orders > 0 => Err(ServiceApiError::Unexpected {
-                status: 200,
-                body: format!("{} paid orders still standing", refunds.remaining_orders),
-            }),
+            Some(refunds) if refunds.remaining_orders > 0 => {
+                Err(JobError::Service(ServiceApiError::Unexpected {
+                    status: 200,
+                    body: format!("{} paid orders still standing", refunds.remaining_orders),
+                }))
+            }
             Some(refunds) => {
                 tracing::info!(session_id = %job.session_id, refunded = refunds.refunded_orders, "cancelled session refunded");
                 Ok(Outcome::Done)
@@ -125,11 +140,20 @@ impl JobRunner {
 }
 
 impl JobRunner {
-    async fn remind(&self, job: &ClaimedJob) -> Result<Outcome, ServiceApiError> {
+    async fn remind(&self, job: &ClaimedJob) -> Result<Outcome, JobError> {
         let queued = self.services.remind_session(job.session_id).await?;
         tracing::info!(session_id = %job.session_id, ?queued, "ticket holders reminded");
         Ok(Outcome::Done)
     }
+}
+
+/// Why a job could not run this time; it is tried again later.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    #[error(transparent)]
+    Service(#[from] ServiceApiError),
+    #[error("reading the session failed: {0}")]
+    Database(#[from] sqlx::Error),
 }
 
 /// What buyers of a cancelled session read as the reason for their refund.

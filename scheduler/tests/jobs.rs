@@ -478,3 +478,151 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
     );
     assert_eq!(fixture.status(cancelled).await, "CANCELLED");
 }
+
+/// A card number the sandbox payment provider approves at once.
+const APPROVE: &str = "4242 4242 4242 4242";
+
+impl Fixture {
+    async fn tier(&self, event: Uuid) -> Uuid {
+        let (status, answer) = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/manage/events/{event}/tiers"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        let tiers = answer
+            .as_array()
+            .or_else(|| answer["items"].as_array())
+            .expect("a list of tiers");
+        tiers[0]["tier_id"]
+            .as_str()
+            .expect("a tier id")
+            .parse()
+            .expect("a uuid")
+    }
+
+    async fn sales_post(&self, path: &str, body: Value, headers: &[(&str, &str)]) -> (u16, Value) {
+        let mut request = self.http.post(self.orders.url(path)).json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("order-service answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A guest buys `quantity` places of `tier` (best available): the paid order's id.
+    async fn buy(&self, session: Uuid, tier: Uuid, quantity: u32, buyer: &str) -> Uuid {
+        let (status, hold) = self
+            .sales_post(
+                &format!("/api/sales/sessions/{session}/holds"),
+                json!({"tier_id": tier, "quantity": quantity, "buyer_id": buyer}),
+                &[],
+            )
+            .await;
+        assert_eq!(status, 201, "hold: {hold}");
+        let key = Uuid::new_v4().to_string();
+        let (status, order) = self
+            .sales_post(
+                "/api/sales/orders",
+                json!({
+                    "hold_token": hold["hold_token"],
+                    "buyer": {"name": "Ada Lovelace", "email": "ada@example.com"}
+                }),
+                &[("Idempotency-Key", &key)],
+            )
+            .await;
+        assert_eq!(status, 201, "order: {order}");
+        let order_id = order["order_id"].as_str().expect("an order id").to_owned();
+        let access = order["access_token"]
+            .as_str()
+            .expect("an order access token");
+        let (status, paid) = self
+            .sales_post(
+                &format!("/api/sales/orders/{order_id}/pay"),
+                json!({"payment_method": APPROVE}),
+                &[("Order-Access-Token", access)],
+            )
+            .await;
+        assert_eq!(status, 200, "pay: {paid}");
+        assert_eq!(paid["status"], "ticketed", "{paid}");
+        order_id.parse().expect("a uuid")
+    }
+
+    /// Waits for a status while the clock follows real time (checks come due a moment after
+    /// the ticket change that asked for them).
+    async fn wait_for_status_following(&self, clock: &ManualClock, session: Uuid, wanted: &str) {
+        wait_until(&format!("session {session} {wanted}"), DEADLINE, || async {
+            clock.set(Utc::now());
+            (self.status(session).await == wanted).then_some(())
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_session_sells_out_with_its_last_place_and_is_back_on_sale_after_a_refund() {
+    let fixture = fixture().await;
+    let (event, venue) = fixture.draft_event().await;
+    let now = Utc::now();
+    // On sale now, so order-service (on real time) sells.
+    let session = fixture
+        .session(event, venue, (now - chrono::Duration::hours(1), at(27, 18)))
+        .await;
+    fixture.publish(event).await;
+    let tier = fixture.tier(event).await;
+    let clock = ManualClock::at(now);
+    let group = unique_name("scheduler");
+    let _replica = fixture.replica(&group, event, &clock).await;
+    fixture.wait_for_status(session, "ON_SALE").await;
+
+    // Ten places: five sold leave it on sale, the other five sell it out.
+    let first = fixture.buy(session, tier, 5, &unique_name("buyer")).await;
+    fixture.buy(session, tier, 4, &unique_name("buyer")).await;
+    wait_until("an availability check run", DEADLINE, || async {
+        clock.set(Utc::now());
+        fixture
+            .jobs(session)
+            .await
+            .iter()
+            .any(|(kind, _, status, _)| kind == "check_availability" && status == "done")
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        fixture.status(session).await,
+        "ON_SALE",
+        "one place is left"
+    );
+    fixture.buy(session, tier, 1, &unique_name("buyer")).await;
+    fixture
+        .wait_for_status_following(&clock, session, "SOLD_OUT")
+        .await;
+
+    // A refund frees five places: sales are open again.
+    let (status, refunded) = {
+        let response = fixture
+            .http
+            .post(
+                fixture
+                    .orders
+                    .url(&format!("/api/sales/orders/{first}/refunds")),
+            )
+            .bearer_auth(&fixture.organiser)
+            .json(&json!({"reason": "the buyer cannot come"}))
+            .send()
+            .await
+            .expect("order-service answers");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json::<Value>().await.unwrap_or(Value::Null),
+        )
+    };
+    assert_eq!(status, 201, "refund: {refunded}");
+    fixture
+        .wait_for_status_following(&clock, session, "ON_SALE")
+        .await;
+}

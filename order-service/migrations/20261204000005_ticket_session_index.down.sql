@@ -1,0 +1,1 @@
+drop index ticket_session_valid_idx;
