@@ -121,6 +121,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         ))
         .routes(routes!(layouts::create_template, layouts::list_templates))
         .routes(routes!(layouts::apply_template))
+        .routes(routes!(layouts::get_template))
         .routes(routes!(venues::create_venue))
         .routes(routes!(venues::get_venue, venues::update_venue))
         .routes(routes!(events::create_event, events::list_events))

@@ -152,6 +152,8 @@ def routes(world: World):
         ("POST", "/api/manage/organisations/{id}/seat-map-templates"): (WRITERS, lambda: (
             f"/api/manage/organisations/{org}/seat-map-templates",
             {"name": f"Grid {uuid.uuid4().hex[:6]}", "layout": w.layout(tier)}, {})),
+        ("GET", "/api/manage/seat-map-templates/{id}"): (
+            READERS, fixed(f"/api/manage/seat-map-templates/{w.template}")),
         ("POST", "/api/manage/venues"): (WRITERS, lambda: ("/api/manage/venues", w.venue_body(), {})),
         ("GET", "/api/manage/venues/{id}"): (READERS, fixed(f"/api/manage/venues/{venue}")),
         ("PATCH", "/api/manage/venues/{id}"): (WRITERS, fixed(f"/api/manage/venues/{venue}", {"name": "Suite Hall"})),

@@ -60,9 +60,31 @@ pub struct Template {
     pub seat_map_template_id: Uuid,
     pub organisation_id: Uuid,
     pub name: String,
+    /// Seats in the template, so a list can tell templates apart without loading them.
+    pub seat_count: i32,
+    pub standing_capacity: i32,
     pub created_at: DateTime<Utc>,
     pub version: i64,
 }
+
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TemplateWithLayout {
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub template: Template,
+    /// The layout document (see `shared_dto::layout`); its tier ids are those of the event it
+    /// was saved from.
+    #[schema(value_type = Object)]
+    pub layout: Jsonb<serde_json::Value>,
+}
+
+/// The columns of `Template`, the counts worked out from the stored layout.
+const TEMPLATE_COLUMNS: &str = "seat_map_template_id, organisation_id, name,
+    (select coalesce(sum(jsonb_array_length(b->'seats')), 0) from jsonb_array_elements(layout->'blocks') b
+      where b->>'type' = 'seated_grid')::int as seat_count,
+    (select coalesce(sum((b->>'capacity')::int), 0) from jsonb_array_elements(layout->'blocks') b
+      where b->>'type' = 'standing')::int as standing_capacity,
+    created_at, version";
 
 /// Parses and validates a layout against the tiers that exist for the event.
 fn checked_layout(
@@ -306,10 +328,10 @@ pub async fn create_template(
         .map_err(|error| ApiError::Internal(error.to_string()))?;
     let layout =
         Layout::parse(&bytes).map_err(|errors| ApiError::Layout(prefixed(errors, "/layout")))?;
-    let template: Template = sqlx::query_as(
+    let template: Template = sqlx::query_as(&format!(
         "insert into seat_map_template (seat_map_template_id, organisation_id, name, layout)
-         values ($1, $2, $3, $4) returning seat_map_template_id, organisation_id, name, created_at, version",
-    )
+         values ($1, $2, $3, $4) returning {TEMPLATE_COLUMNS}"
+    ))
     .bind(Uuid::now_v7())
     .bind(organisation_id)
     .bind(name)
@@ -343,12 +365,31 @@ pub async fn list_templates(
         Owned::Organisation(organisation_id),
     )
     .await?;
-    let templates = sqlx::query_as(
-        "select seat_map_template_id, organisation_id, name, created_at, version
-         from seat_map_template where organisation_id = $1 order by name",
-    )
+    let templates = sqlx::query_as(&format!(
+        "select {TEMPLATE_COLUMNS} from seat_map_template where organisation_id = $1 order by name"
+    ))
     .bind(organisation_id)
     .fetch_all(&state.pool)
     .await?;
     Ok(Json(templates))
+}
+
+/// One template with its layout, for a designer to start from.
+#[utoipa::path(get, path = "/api/manage/seat-map-templates/{id}", tag = "layouts",
+    params(("id" = Uuid, Path)), responses((status = 200, body = TemplateWithLayout), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn get_template(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(template_id): Path<Uuid>,
+) -> Result<Json<TemplateWithLayout>, ApiError> {
+    access::access(&state.pool, &principal, Owned::Template(template_id)).await?;
+    let template = sqlx::query_as(&format!(
+        "select {TEMPLATE_COLUMNS}, layout from seat_map_template where seat_map_template_id = $1"
+    ))
+    .bind(template_id)
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    Ok(Json(template))
 }

@@ -174,3 +174,63 @@ async fn a_session_follows_the_event_layout_until_it_has_its_own() {
         "the following session takes the new event map"
     );
 }
+
+#[tokio::test]
+async fn a_template_lists_its_seat_count_and_opens_with_its_layout() {
+    let app = spawn_app().await;
+    let token = app.organiser.clone();
+    let organisation = app.organisation(&token).await;
+    let event = app.draft_event(&token, organisation).await;
+    let tier = app.tier(&token, event, "Standard", 2000).await;
+    let mut layout = grid_layout(3, 4, tier);
+    layout["blocks"].as_array_mut().expect("blocks").push(
+        json!({"type": "standing", "id": "FLOOR", "name": "Floor",
+            "position": {"x": 0, "y": 400}, "size": {"width": 200, "height": 100},
+            "capacity": 150, "tier_id": tier}),
+    );
+    let created = app
+        .post(
+            &format!("/api/manage/organisations/{organisation}/seat-map-templates"),
+            &token,
+            json!({"name": "Small hall", "layout": layout}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["seat_count"], 12);
+    assert_eq!(created.body["standing_capacity"], 150);
+    let template = created.id("seat_map_template_id");
+
+    let listed = app
+        .get(
+            &format!("/api/manage/organisations/{organisation}/seat-map-templates"),
+            &token,
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert_eq!(listed.body[0]["name"], "Small hall");
+    assert_eq!(listed.body[0]["seat_count"], 12);
+    assert_eq!(listed.body[0]["standing_capacity"], 150);
+
+    let opened = app
+        .get(
+            &format!("/api/manage/seat-map-templates/{template}"),
+            &token,
+        )
+        .await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    assert_eq!(opened.body["name"], "Small hall");
+    assert_eq!(
+        opened.body["layout"]["blocks"][0]["seats"]
+            .as_array()
+            .map(Vec::len),
+        Some(12)
+    );
+
+    let stranger = app
+        .get(
+            &format!("/api/manage/seat-map-templates/{template}"),
+            &app.staff,
+        )
+        .await;
+    assert_eq!(stranger.status, 404, "a non-member finds no template");
+}

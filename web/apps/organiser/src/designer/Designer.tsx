@@ -53,6 +53,7 @@ import {
   type Problem,
   positionKey,
   redo,
+  replaceBlocks,
   type SeatedBlock,
   type SeatPick,
   seatIdOf,
@@ -62,6 +63,7 @@ import {
   undo,
   validate,
 } from './model.ts';
+import { SaveTemplateDialog, StartFromTemplateDialog } from './TemplateDialogs.tsx';
 
 interface Selection {
   blocks: Set<string>;
@@ -145,6 +147,8 @@ export function SeatMapStep({ event, next }: { event: EventRecord; next: string 
   return (
     <Designer
       eventId={event.event_id}
+      organisationId={event.organisation_id}
+      offerTemplates
       tiers={data.data.tiers}
       initial={fromLayout(data.data.layout)}
       sessionsWithoutMap={data.data.sessions
@@ -157,12 +161,18 @@ export function SeatMapStep({ event, next }: { event: EventRecord; next: string 
 
 export function Designer({
   eventId,
+  organisationId,
+  offerTemplates = false,
   tiers,
   initial,
   sessionsWithoutMap,
   next,
 }: {
   eventId: string;
+  /** Where "Save as template" saves to; without it the designer offers no templates. */
+  organisationId?: string;
+  /** Whether the map may be replaced by one of the organisation's templates. */
+  offerTemplates?: boolean;
   tiers: Tier[];
   initial: DesignModel;
   sessionsWithoutMap: string[];
@@ -179,9 +189,12 @@ export function Designer({
   const [, setCameraVersion] = useState(0);
   const [tierChoice, setTierChoice] = useState(tiers[0]?.tier_id ?? '');
   const [helpOpen, setHelpOpen] = useState(false);
+  const [templateDialog, setTemplateDialog] = useState<'save' | 'start' | null>(null);
   const [saving, setSaving] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const container = useRef<HTMLDivElement>(null);
+  // Set when a whole new map arrives, so the next drawn scene is fitted to the view.
+  const fitWhenDrawn = useRef(false);
   const view = useRef<SeatMapView | null>(null);
   const sceneRef = useRef<Scene | null>(null);
   const model = history.model;
@@ -267,6 +280,11 @@ export function Designer({
     if (view.current) {
       view.current.setScene(scene, states, NO_HITS);
       view.current.setHighlight({ seats: problemSeats, blocks: problemBlocks });
+      if (fitWhenDrawn.current && model.blocks.length) {
+        fitWhenDrawn.current = false;
+        view.current.camera.fit(scene.bounds, 40);
+        setCameraVersion((n) => n + 1);
+      }
       return;
     }
     let cancelled = false;
@@ -720,6 +738,25 @@ export function Designer({
         <Button variant="ghost" onClick={() => setHelpOpen(true)} aria-haspopup="dialog">
           Shortcuts
         </Button>
+        {organisationId ? (
+          <>
+            <span className="designer__sep" />
+            {offerTemplates ? (
+              <Button variant="ghost" onClick={() => setTemplateDialog('start')} aria-haspopup="dialog">
+                Start from a template…
+              </Button>
+            ) : null}
+            <Button
+              variant="ghost"
+              onClick={() => setTemplateDialog('save')}
+              aria-haspopup="dialog"
+              disabled={model.blocks.length === 0}
+              title={model.blocks.length === 0 ? 'Draw something first' : undefined}
+            >
+              Save as template…
+            </Button>
+          </>
+        ) : null}
       </div>
       <div className="designer__main">
         <div
@@ -885,6 +922,33 @@ export function Designer({
           Save and continue
         </Button>
       </div>
+      {organisationId ? (
+        <>
+          <SaveTemplateDialog
+            open={templateDialog === 'save'}
+            organisationId={organisationId}
+            model={model}
+            onClose={() => setTemplateDialog(null)}
+          />
+          {offerTemplates ? (
+            <StartFromTemplateDialog
+              open={templateDialog === 'start'}
+              organisationId={organisationId}
+              tiers={tiers}
+              current={model}
+              onClose={() => setTemplateDialog(null)}
+              onApply={(next, template) => {
+                run(
+                  (m) => replaceBlocks(m, next, `Start from “${template.name}”`),
+                  () => NOTHING,
+                );
+                setChecked(true);
+                fitWhenDrawn.current = true;
+              }}
+            />
+          ) : null}
+        </>
+      ) : null}
       <Dialog open={helpOpen} title="Keyboard shortcuts" onClose={() => setHelpOpen(false)}>
         <dl className="shortcuts">
           {SHORTCUTS.map(([keys, what]) => (

@@ -329,6 +329,21 @@ export function updateBlocks(
   return { label, changes };
 }
 
+/** Replaces every block with those of another map as one command, so undo brings the old map back. */
+export function replaceBlocks(model: DesignModel, next: DesignModel, label = 'Replace the map'): Command {
+  // Removed from the end, so undo re-inserts each at its recorded index.
+  const removed: BlockChange[] = model.blocks
+    .map((block, index) => ({ id: block.id, index, before: block, after: null }))
+    .reverse();
+  const added: BlockChange[] = next.blocks.map((block, index) => ({
+    id: block.id,
+    index,
+    before: null,
+    after: block,
+  }));
+  return { label, changes: [...removed, ...added] };
+}
+
 export function moveBlocks(model: DesignModel, ids: Iterable<string>, dx: number, dy: number): Command {
   const list = [...ids];
   // Positions stay on the canvas (the API accepts 0 to 1,000,000): the group stops at the edge.

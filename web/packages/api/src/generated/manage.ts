@@ -258,6 +258,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/seat-map-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template with its layout, for a designer to start from. */
+        get: operations["get_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/sessions/{id}": {
         parameters: {
             query?: never;
@@ -630,10 +647,24 @@ export type components = {
             name: string;
             /** Format: uuid */
             organisation_id: string;
+            /**
+             * Format: int32
+             * @description Seats in the template, so a list can tell templates apart without loading them.
+             */
+            seat_count: number;
             /** Format: uuid */
             seat_map_template_id: string;
+            /** Format: int32 */
+            standing_capacity: number;
             /** Format: int64 */
             version: number;
+        };
+        TemplateWithLayout: components["schemas"]["Template"] & {
+            /**
+             * @description The layout document (see `shared_dto::layout`); its tier ids are those of the event it
+             *     was saved from.
+             */
+            layout: Record<string, never>;
         };
         Tier: {
             colour: string;
@@ -2699,6 +2730,69 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateWithLayout"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,169 @@
+// Seat maps beyond the wizard's first draft: a map saved as a template and another event's map
+// started from it (its tiers mapped onto that event's), and one session's own map edited apart
+// from the event's and seen in the public catalogue.
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call, createOrganisation } from './api.ts';
+import { closeBrowser, expectAccessible, keepScreenshot, openPage, signIn } from './browser.ts';
+
+afterAll(closeBrowser);
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+type Tier = { tier_id: string };
+type StoredLayout = { seat_count: number; tier_ids: string[]; layout: { blocks: { seats?: unknown[] }[] } };
+
+async function draftEvent(organisationId: string, title: string, tierNames: string[]) {
+  const { event_id } = await call<{ event_id: string }>('POST', '/api/manage/events', {
+    organisation_id: organisationId,
+    title,
+    category_id: 'theatre',
+  });
+  const tiers: string[] = [];
+  for (const [index, name] of tierNames.entries()) {
+    const tier = await call<Tier>('POST', `/api/manage/events/${event_id}/tiers`, {
+      name,
+      colour: ['#0072B2', '#E69F00', '#009E73'][index],
+      price_minor: 3000 - index * 1000,
+      currency: 'GBP',
+    });
+    tiers.push(tier.tier_id);
+  }
+  return { eventId: event_id, tiers };
+}
+
+/** Two rows of five: row A in the first tier, row B in the second. */
+function twoRowLayout(front: string, back: string) {
+  const seats = [];
+  for (const [row, label] of ['A', 'B'].entries())
+    for (let column = 0; column < 5; column += 1)
+      seats.push({
+        id: `main-${label}-${column + 1}`,
+        row,
+        column,
+        label: `${label}${column + 1}`,
+        ...(row === 1 ? { tier_id: back } : {}),
+      });
+  return {
+    canvas: { width: 400, height: 200 },
+    blocks: [
+      {
+        type: 'seated_grid',
+        id: 'main',
+        name: 'Main',
+        position: { x: 20, y: 20 },
+        rows: 2,
+        columns: 5,
+        tier_id: front,
+        seats,
+      },
+    ],
+  };
+}
+
+async function signInAs(page: Page, orgName: string): Promise<void> {
+  await page.goto('/manage/');
+  await signIn(page, 'organiser@boxoffice.test');
+  await page.getByRole('heading', { name: orgName, exact: true }).waitFor();
+  await page.getByLabel('Organisation', { exact: true }).selectOption({ label: orgName });
+}
+
+describe('seat maps', () => {
+  it("saves a map as a template and starts another event's map from it", async () => {
+    const organisation = await createOrganisation('Template House', ['organiser@boxoffice.test']);
+    const source = await draftEvent(organisation.id, `Template Source ${randomUUID().slice(0, 6)}`, [
+      'Stalls',
+      'Circle',
+    ]);
+    await call(
+      'PUT',
+      `/api/manage/events/${source.eventId}/layout`,
+      twoRowLayout(source.tiers[0] ?? '', source.tiers[1] ?? ''),
+    );
+    const target = await draftEvent(organisation.id, `Template Target ${randomUUID().slice(0, 6)}`, [
+      'Front',
+      'Back',
+    ]);
+    const templateName = `Small hall ${randomUUID().slice(0, 6)}`;
+
+    const { page } = await openPage('seat-map templates');
+    await signInAs(page, organisation.name);
+    await page.goto(`/manage/events/${source.eventId}/edit/seat-map`);
+    await page.getByRole('button', { name: 'Main 2 × 5' }).waitFor();
+
+    await page.getByRole('button', { name: 'Save as template…' }).click();
+    const save = page.getByRole('dialog', { name: 'Save as a template' });
+    await save.getByText(/10 seats/).waitFor();
+    // A name is asked for before anything is sent.
+    await save.getByRole('button', { name: 'Save template' }).click();
+    await save.getByText('Give the template a name to find it by').waitFor();
+    await save.getByLabel('Template name').fill(templateName);
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-template-save');
+    await save.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText(`Saved as the template “${templateName}”`).waitFor();
+    await save.waitFor({ state: 'hidden' });
+    const listed = await call<{ name: string; seat_count: number }[]>(
+      'GET',
+      `/api/manage/organisations/${organisation.id}/seat-map-templates`,
+    );
+    expect(listed.map((template) => [template.name, template.seat_count])).toEqual([[templateName, 10]]);
+
+    // The same name twice is refused on the name field.
+    await page.getByRole('button', { name: 'Save as template…' }).click();
+    await save.getByLabel('Template name').fill(templateName);
+    await save.getByRole('button', { name: 'Save template' }).click();
+    await save.getByText(`There is already a template called “${templateName}”`).waitFor();
+    await save.getByRole('button', { name: 'Cancel' }).click();
+
+    // The other event: an empty map, started from the template.
+    await page.goto(`/manage/events/${target.eventId}/edit/seat-map`);
+    await page.getByText('An empty map.').waitFor();
+    await page.getByRole('button', { name: 'Start from a template…' }).click();
+    const start = page.getByRole('dialog', { name: 'Start from a template' });
+    const item = start.getByRole('button', { name: new RegExp(`^${templateName}`) });
+    await item.getByText('10 seats').waitFor();
+    await keepScreenshot(page, 'organiser-template-list');
+    await item.click();
+    const confirm = page.getByRole('dialog', { name: `Start from “${templateName}”?` });
+    await confirm.getByText(/This replaces the map you are drafting/).waitFor();
+    // Row A was Stalls (5 seats), row B Circle (5 seats): they become Front and Back.
+    const front = confirm.getByLabel('Main row A: 5 seats');
+    const back = confirm.getByLabel('Main row B: 5 seats');
+    expect(await front.inputValue()).toBe(target.tiers[0]);
+    await back.selectOption({ label: 'Back' });
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-template-confirm');
+    await confirm.getByRole('button', { name: 'Replace the seat map' }).click();
+    await page.getByRole('button', { name: 'Main 2 × 5' }).waitFor();
+    await page.getByText(/10 seats · 0 standing · unsaved changes/).waitFor();
+
+    await page.getByRole('button', { name: 'Save seat map' }).click();
+    await page.getByText(/10 seats · 0 standing · saved/).waitFor();
+    const stored = await call<StoredLayout>('GET', `/api/manage/events/${target.eventId}/layout`);
+    expect(stored.seat_count).toBe(10);
+    expect([...stored.tier_ids].sort()).toEqual([...target.tiers].sort());
+  }, 120_000);
+
+  it('shows an empty template list and explains how to fill it, on a phone', async () => {
+    const organisation = await createOrganisation('No Templates', ['organiser@boxoffice.test']);
+    const event = await draftEvent(organisation.id, `Templateless ${randomUUID().slice(0, 6)}`, ['Stalls']);
+    const { page } = await openPage('seat-map templates empty', 'phone');
+    await signInAs(page, organisation.name);
+    await page.goto(`/manage/events/${event.eventId}/edit/seat-map`);
+    await page.getByRole('button', { name: 'Start from a template…' }).click();
+    const start = page.getByRole('dialog', { name: 'Start from a template' });
+    await start.getByText('No templates yet').waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-template-empty-phone');
+  });
+});
