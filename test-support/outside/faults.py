@@ -1,6 +1,7 @@
 """The fault suite: each fault is injected into the running platform in the middle of a
 purchase load made through the origin, the stack brings back what died, and then it checks
-that nothing was lost:
+that nothing was lost (one fault instead adds latency between order-service and its engines,
+on a network path of its own, and checks that the purchase steps slowed down under it):
 
 - no seat is sold twice; no paid order is without tickets; no ticket is without a paid order;
 - every purchase a buyer was told succeeded is still there, ticketed;
@@ -25,6 +26,7 @@ import uuid
 from pathlib import Path
 
 from client import BASE, STATE, USERS, World, call, user_token
+from latency import LatencyPath
 
 # Unbuffered lines, so a long run shows its progress.
 sys.stdout.reconfigure(line_buffering=True)
@@ -36,6 +38,9 @@ REDIS_PORT = os.environ.get("REDIS_PORT", "16379")
 BUYERS = int(os.environ.get("FAULT_BUYERS", "6"))
 LOAD_SECONDS = float(os.environ.get("FAULT_LOAD_SECONDS", "6"))
 CONVERGE_SECONDS = 120
+LATENCY_ONE_WAY_MS = max(1, int(os.environ.get("FAULT_LATENCY_MS", "50")))
+LATENCY_JITTER_MS = LATENCY_ONE_WAY_MS // 5
+LATENCY_WINDOW_PAYMENTS = 12  # payments measured under latency before it is taken away
 ROWS, COLUMNS = 40, 50
 
 
@@ -83,14 +88,151 @@ def restart_broker():
     kill_hard("kafka")
 
 
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+class EngineLatency:
+    """Latency between order-service and its engines: order-service is restarted, exactly as the
+    stack started it but with PostgreSQL and Redis reached through a delayed network path (see
+    latency.py), kept there while the purchase load runs, then restarted as it was. Fails unless
+    the purchase steps were measurably slower under it."""
+
+    SERVICE = "order-service"
+    ENGINES = {15432: ("127.0.0.1", 15432), 16379: ("127.0.0.1", 16379)}
+
+    def __call__(self, purchases):
+        fault_started = time.monotonic()
+        path = LatencyPath(self.ENGINES, LATENCY_ONE_WAY_MS, LATENCY_JITTER_MS)
+        delayed = None
+        try:
+            path.open()
+            print(f"    {path.note}")
+            binary, directory, environment = self.as_running()
+            bytes_before = path.bytes_through()
+            delayed = self.start(binary, directory, self.through(environment, path.address),
+                                 f"engines through {path.address}")
+            window_started = time.monotonic()
+            wait("payments under latency",
+                 lambda: len(purchases.steps("pay", window_started)) >= LATENCY_WINDOW_PAYMENTS, seconds=60)
+            window_ended = time.monotonic()
+            return [self.applied(purchases, fault_started, window_started, window_ended,
+                                 path.bytes_through() - bytes_before)]
+        except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+            return [("latency applied", False, f"the fault could not be set up: {error}")]
+        finally:
+            if delayed is not None:
+                # Back as it was at once (the origin is shared); if that fails, `stack up` starts it.
+                stop_group(delayed.pid)
+                delayed.wait()
+                restarted = time.monotonic()
+                try:
+                    self.start(binary, directory, environment, "latency removed")
+                    print(f"    {self.SERVICE} ready again without latency in {time.monotonic() - restarted:.1f}s")
+                except (OSError, RuntimeError) as error:
+                    (STATE / "run" / f"{self.SERVICE}.pid").unlink(missing_ok=True)
+                    print(f"    {self.SERVICE} did not come back ({error}); devstack/stack up will start it")
+            path.close()
+
+    def as_running(self):
+        """The stack's order-service as it runs: binary, working directory and environment."""
+        pid = pid_of(self.SERVICE)
+        if pid is None:
+            raise RuntimeError(f"{self.SERVICE} is not running")
+        binary = os.readlink(f"/proc/{pid}/exe").removesuffix(" (deleted)")
+        directory = os.readlink(f"/proc/{pid}/cwd")
+        environment = dict(entry.split("=", 1) for entry in
+                           Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0") if "=" in entry)
+        return binary, directory, environment
+
+    def through(self, environment, address):
+        """The environment with the engine URLs pointing at the delayed path."""
+        changed = dict(environment)
+        for name in ("DATABASE_URL", "REDIS_URL"):
+            if "@127.0.0.1:" not in changed[name] and "//127.0.0.1:" not in changed[name]:
+                raise RuntimeError(f"{self.SERVICE}'s {name} does not point at this host: {changed[name]}")
+            changed[name] = changed[name].replace("127.0.0.1:", f"{address}:", 1)
+        return changed
+
+    def start(self, binary, directory, environment, why):
+        """Stops the running order-service and starts the binary as devstack's spawn does (its own
+        session, the service's log and pid file); answers the process once it is ready."""
+        pid = pid_of(self.SERVICE)
+        if pid is not None:
+            stop_group(pid)
+        with open(STATE / "log" / f"{self.SERVICE}.log", "a") as log:
+            log.write(f"\n--- {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} start: {binary} "
+                      f"(fault suite: {why})\n")
+            log.flush()
+            process = subprocess.Popen([binary], env=environment, cwd=directory, stdin=subprocess.DEVNULL,
+                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        (STATE / "run" / f"{self.SERVICE}.pid").write_text(f"{process.pid}\n")
+        port = environment["LISTEN_ADDR"].rsplit(":", 1)[1]
+
+        def ready():
+            if process.poll() is not None:
+                raise RuntimeError(f"{self.SERVICE} exited with {process.returncode}; see its log")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as answer:
+                    return answer.status == 200 or f"/ready answered {answer.status}"
+            except (OSError, urllib.error.URLError) as error:
+                return str(error)
+        ok, detail = wait(f"{self.SERVICE} ready ({why})", ready, seconds=60)
+        if not ok:
+            stop_group(process.pid)
+            process.wait()
+            raise RuntimeError(detail)
+        return process
+
+    @staticmethod
+    def applied(purchases, fault_started, window_started, window_ended, bytes_through):
+        # Every step makes at least one round trip to an engine, so its median must grow by about
+        # a round trip; jitter and noise are allowed a fifth of it.
+        needed_ms = 2 * LATENCY_ONE_WAY_MS * 0.8
+        ok, figures = True, []
+        for step in ("hold", "order", "pay"):
+            before = [taken for started, ended, taken in purchases.steps(step) if ended < fault_started]
+            during = [taken for started, ended, taken in purchases.steps(step, window_started)
+                      if ended <= window_ended]
+            enough = len(before) >= 3 and len(during) >= 3
+            grew = enough and percentile(during, 0.5) - percentile(before, 0.5) >= needed_ms
+            ok = ok and grew
+            figures.append(f"{step} p50 {percentile(before, 0.5):.0f}→{percentile(during, 0.5):.0f} ms, "
+                           f"p95 {percentile(before, 0.95):.0f}→{percentile(during, 0.95):.0f} ms "
+                           f"(n {len(before)}→{len(during)})")
+        if bytes_through == 0:
+            ok = False
+        figures.append(f"{bytes_through / 1024:.0f} KiB through the veth pair "
+                       f"in {window_ended - window_started:.1f}s")
+        return ("latency applied (before→during)", ok, "; ".join(figures))
+
+
+def stop_group(pid, seconds=15):
+    """SIGTERM to a process group, SIGKILL if it has not gone in time (as devstack's stop_pid)."""
+    def gone():
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].startswith("Z") or "running"
+        except OSError:
+            return True
+    for signal_number in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, signal_number)
+        except ProcessLookupError:
+            return
+        if wait(f"process {pid} stops", gone, seconds=seconds)[0]:
+            return
+
+
 FAULTS = [
-    ("kill -9 the projector", lambda: kill_hard("projector")),
-    ("kill -9 the Debezium runner", lambda: kill_hard("debezium")),
-    ("kill -9 order-service", lambda: kill_hard("order-service")),
-    ("kill -9 query-service", lambda: kill_hard("query-service")),
-    ("restart PostgreSQL", restart_postgres),
-    ("FLUSHALL and restart Redis", flush_and_restart_redis),
-    ("restart the broker (and Debezium)", restart_broker),
+    ("kill -9 the projector", lambda purchases: kill_hard("projector")),
+    ("kill -9 the Debezium runner", lambda purchases: kill_hard("debezium")),
+    ("kill -9 order-service", lambda purchases: kill_hard("order-service")),
+    ("kill -9 query-service", lambda purchases: kill_hard("query-service")),
+    ("restart PostgreSQL", lambda purchases: restart_postgres()),
+    ("FLUSHALL and restart Redis", lambda purchases: flush_and_restart_redis()),
+    ("restart the broker (and Debezium)", lambda purchases: restart_broker()),
+    (f"{2 * LATENCY_ONE_WAY_MS} ms latency between order-service and its engines", EngineLatency()),
 ]
 
 
@@ -103,6 +245,7 @@ class Purchases:
         self.next_seat = 0
         self.confirmed: dict[str, list[str]] = {}
         self.errors: dict[str, int] = {}
+        self.timings: dict[str, list[tuple[float, float, float]]] = {}  # step → (started, ended, ms)
         self.stop = threading.Event()
 
     def seat(self):
@@ -112,10 +255,27 @@ class Purchases:
                 return None
             return f"a-{self.next_seat}"
 
+    def timed(self, step, *request, **options):
+        """One call of a purchase step; a successful one's duration is kept."""
+        started = time.monotonic()
+        status, body, headers = call(*request, **options)
+        ended = time.monotonic()
+        if 200 <= status < 300:
+            with self.lock:
+                self.timings.setdefault(step, []).append((started, ended, (ended - started) * 1000))
+        return status, body, headers
+
+    def steps(self, step, since=None):
+        """The successful calls of a step, (started, ended, ms), those started after `since`."""
+        with self.lock:
+            return [timing for timing in self.timings.get(step, []) if since is None or timing[0] >= since]
+
     def failed(self, step, status):
         with self.lock:
             key = f"{step} {status}"
             self.errors[key] = self.errors.get(key, 0) + 1
+        if status in (502, 503, 504):
+            time.sleep(0.2)  # the origin has no service behind it; do not spin through the seats
 
     def buyer(self):
         while not self.stop.is_set():
@@ -123,19 +283,19 @@ class Purchases:
             if seat is None:
                 return
             try:
-                status, hold, _ = call("POST", f"/api/sales/sessions/{self.session}/holds", None,
+                status, hold, _ = self.timed("hold", "POST", f"/api/sales/sessions/{self.session}/holds", None,
                                        {"seats": [seat], "buyer_id": f"fault-{uuid.uuid4().hex[:12]}"})
                 if status != 201:
                     self.failed("hold", status)
                     continue
-                status, order, _ = call("POST", "/api/sales/orders", None,
+                status, order, _ = self.timed("order", "POST", "/api/sales/orders", None,
                                         {"hold_token": hold["hold_token"],
                                          "buyer": {"name": "Fault Buyer", "email": "fault@example.com"}},
                                         headers={"Idempotency-Key": str(uuid.uuid4())})
                 if status != 201:
                     self.failed("order", status)
                     continue
-                status, paid, _ = call("POST", f"/api/sales/orders/{order['order_id']}/pay", None,
+                status, paid, _ = self.timed("pay", "POST", f"/api/sales/orders/{order['order_id']}/pay", None,
                                        {"payment_method": "4242 4242 4242 4242"},
                                        headers={"Order-Access-Token": order["access_token"]})
                 if status == 200 and paid.get("status") == "ticketed":
@@ -152,9 +312,9 @@ class Purchases:
         for thread in threads:
             thread.start()
         time.sleep(seconds / 2)  # load before the fault, and after it
-        fault()
+        checks = fault(self) or []
         time.sleep(seconds / 2)
-        return threads
+        return threads, checks
 
     def finish(self, threads):
         self.stop.set()
@@ -294,21 +454,24 @@ def main():
         watcher.start()
         purchases = Purchases(world, session)
         print(f"==> {fault_name}")
-        threads = purchases.run(LOAD_SECONDS, fault)
+        threads, fault_checks = purchases.run(LOAD_SECONDS, fault)
         started = time.monotonic()
         stack("up")  # brings back whatever is down, waiting for readiness
         recovered = time.monotonic() - started
         purchases.finish(threads)
-        results = invariants(session, purchases, watcher)
+        results = fault_checks + invariants(session, purchases, watcher)
         watcher.stopped.set()
         ok = all(result[1] for result in results)
+        refusals = ", ".join(f"{key} ×{count}" for key, count in sorted(purchases.errors.items()))
+        print(f"    refused: {refusals or 'none'}")
         for name, passed_check, detail in results:
             print(f"    {'ok  ' if passed_check else 'FAIL'}  {name}  ({detail})")
         rows.append((fault_name, recovered, len(purchases.confirmed), sum(purchases.errors.values()), ok))
     print()
-    print(f"{'fault':<36} {'recovered in':>12} {'confirmed':>9} {'refused':>8}  verdict")
+    width = max([36] + [len(row[0]) for row in rows])
+    print(f"{'fault':<{width}} {'recovered in':>12} {'confirmed':>9} {'refused':>8}  verdict")
     for fault_name, recovered, confirmed, refused, ok in rows:
-        print(f"{fault_name:<36} {recovered:>11.1f}s {confirmed:>9} {refused:>8}  "
+        print(f"{fault_name:<{width}} {recovered:>11.1f}s {confirmed:>9} {refused:>8}  "
               f"{'nothing lost' if ok else 'LOST OR INCONSISTENT'}")
     failed = sum(1 for row in rows if not row[4])
     print(f"faults: {len(rows) - failed} passed, {failed} failed")
