@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, createOrganisation } from './api.ts';
-import { closeBrowser, expectAccessible, keepScreenshot, openPage, signIn } from './browser.ts';
+import { closeBrowser, expectAccessible, keepScreenshot, ORIGIN, openPage, signIn } from './browser.ts';
 
 afterAll(closeBrowser);
 
@@ -152,6 +152,105 @@ describe('seat maps', () => {
     const stored = await call<StoredLayout>('GET', `/api/manage/events/${target.eventId}/layout`);
     expect(stored.seat_count).toBe(10);
     expect([...stored.tier_ids].sort()).toEqual([...target.tiers].sort());
+  }, 120_000);
+
+  it("edits one session's own map, and the catalogue shows it for that session only", async () => {
+    const organisation = await createOrganisation('Session Maps', ['organiser@boxoffice.test']);
+    const event = await draftEvent(organisation.id, `Own Map ${randomUUID().slice(0, 6)}`, [
+      'Stalls',
+      'Circle',
+    ]);
+    await call(
+      'PUT',
+      `/api/manage/events/${event.eventId}/layout`,
+      twoRowLayout(event.tiers[0] ?? '', event.tiers[1] ?? ''),
+    );
+    const venue = await call<{ venue_id: string }>('POST', '/api/manage/venues', {
+      organisation_id: organisation.id,
+      name: 'Own Map Hall',
+      address_line: '3 Test Street',
+      city: 'York',
+      country: 'GB',
+      latitude: 53.96,
+      longitude: -1.08,
+      timezone: 'Europe/London',
+    });
+    const sessions: string[] = [];
+    for (const day of [11, 12]) {
+      const { session_id } = await call<{ session_id: string }>(
+        'POST',
+        `/api/manage/events/${event.eventId}/sessions`,
+        {
+          venue_id: venue.venue_id,
+          mode: 'physical',
+          starts_at: `2030-06-${day}T19:30:00Z`,
+          ends_at: `2030-06-${day}T22:30:00Z`,
+          // Sales open in the future, so the scheduler leaves the sessions scheduled.
+          sales_start_at: '2029-01-01T09:00:00Z',
+          sales_end_at: `2030-06-${day}T19:00:00Z`,
+        },
+      );
+      sessions.push(session_id);
+    }
+    const [edited = '', untouched = ''] = sessions;
+    await call('POST', `/api/manage/events/${event.eventId}/publish`, {});
+    const seatIds = async (sessionId: string): Promise<string[] | undefined> => {
+      const response = await fetch(`${ORIGIN}/api/catalog/sessions/${sessionId}/seat-map`);
+      if (!response.ok) return undefined;
+      const map = (await response.json()) as { layout: { blocks: { seats?: { id: string }[] }[] } };
+      return map.layout.blocks.flatMap((block) => (block.seats ?? []).map((seat) => seat.id));
+    };
+    await until('both sessions in the catalogue', async () => {
+      const [a, b] = [await seatIds(edited), await seatIds(untouched)];
+      return a?.length === 10 && b?.length === 10 ? true : undefined;
+    });
+
+    const { page } = await openPage('session seat map');
+    await signInAs(page, organisation.name);
+    await page.goto(`/manage/events/${event.eventId}`);
+    await page
+      .getByRole('link', { name: /^Edit this session's map/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { level: 1, name: /^Seat map for / }).waitFor();
+    await page.getByText("This session follows the event's seat map.").waitFor();
+    await page.getByText(/it then diverges from the event's seat map/).waitFor();
+    await expectAccessible(page);
+
+    const panel = page.getByRole('complementary', { name: 'Selection and blocks' });
+    await panel.getByRole('button', { name: /^Main/ }).click();
+    await panel.getByLabel('Select seats by label').fill('A1');
+    await panel.getByRole('button', { name: 'Select', exact: true }).click();
+    await panel.getByRole('heading', { name: '1 seat selected' }).waitFor();
+    await panel.getByRole('button', { name: 'Remove seats' }).click();
+    await page.getByText('9 seats · 0 standing · unsaved changes').waitFor();
+    await page.getByRole('button', { name: 'Save seat map' }).click();
+    await page.getByText('This session has its own seat map.').waitFor();
+    await page.getByText('9 seats · 0 standing · saved').waitFor();
+    await keepScreenshot(page, 'organiser-session-map-desktop');
+
+    const own = await call<StoredLayout & { diverged: boolean }>(
+      'GET',
+      `/api/manage/sessions/${edited}/layout`,
+    );
+    expect([own.seat_count, own.diverged]).toEqual([9, true]);
+    const other = await call<StoredLayout & { diverged: boolean }>(
+      'GET',
+      `/api/manage/sessions/${untouched}/layout`,
+    );
+    expect([other.seat_count, other.diverged]).toEqual([10, false]);
+    // The read model follows through the change stream.
+    const seen = await until('the edited map in the catalogue', async () => {
+      const ids = await seatIds(edited);
+      return ids && !ids.includes('main-A-1') ? ids : undefined;
+    });
+    expect(seen).toHaveLength(9);
+    expect(await seatIds(untouched)).toContain('main-A-1');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByText('This session has its own seat map.').waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-session-map-phone');
   }, 120_000);
 
   it('shows an empty template list and explains how to fill it, on a phone', async () => {

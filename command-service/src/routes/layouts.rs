@@ -39,6 +39,10 @@ pub struct StoredLayout {
     /// The layout document (see `shared_dto::layout`).
     #[schema(value_type = Object)]
     pub layout: serde_json::Value,
+    /// A session's layout only: true once the session has a map of its own, which changes to
+    /// the event's map no longer reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diverged: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -226,11 +230,14 @@ async fn stored_layout(
         layout: Jsonb<serde_json::Value>,
         #[sqlx(flatten)]
         summary: LayoutSummary,
+        #[sqlx(default)]
+        diverged: Option<bool>,
     }
     let row: Row = sqlx::query_as(sql).bind(id).fetch_one(&state.pool).await?;
     Ok(Json(StoredLayout {
         summary: row.summary,
         layout: row.layout.0,
+        diverged: row.diverged,
     }))
 }
 
@@ -292,7 +299,7 @@ pub async fn get_session_layout(
     access::access(&state.pool, &principal, Owned::Session(session_id)).await?;
     stored_layout(
         &state,
-        "select layout, seat_count, standing_capacity, tier_ids, updated_at, version
+        "select layout, seat_count, standing_capacity, tier_ids, updated_at, version, diverged
          from session_layout where session_id = $1",
         session_id,
     )

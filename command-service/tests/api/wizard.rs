@@ -173,6 +173,8 @@ async fn a_session_follows_the_event_layout_until_it_has_its_own() {
         late_map.body["seat_count"], 15,
         "the following session takes the new event map"
     );
+    assert_eq!(early_map.body["diverged"], true);
+    assert_eq!(late_map.body["diverged"], false);
 }
 
 #[tokio::test]

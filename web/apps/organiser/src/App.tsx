@@ -8,6 +8,7 @@ import { EventListPage, EventPage } from './events.tsx';
 import { HomePage } from './home.tsx';
 import { MembersPage } from './members.tsx';
 import { OrganisationProvider, OrganisationSwitcher } from './organisation.tsx';
+import { SessionSeatMapPage } from './session_designer.tsx';
 import { WizardPage } from './wizard.tsx';
 
 const renderLink = (item: NavItem) => (
@@ -65,6 +66,7 @@ export function App() {
               ['/events/:eventId/edit/:step', <WizardPage key="wizard" />],
               ['/events/:eventId', <EventPage key="event" />],
               ['/events/:eventId/sales', <DashboardPage key="sales" />],
+              ['/events/:eventId/sessions/:sessionId/seat-map', <SessionSeatMapPage key="session-map" />],
               ['/members', <MembersPage key="members" />],
             ] as const
           ).map(([path, element]) => (

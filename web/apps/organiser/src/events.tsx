@@ -282,6 +282,15 @@ export function EventPage() {
                           Seat map
                           <span className="visually-hidden"> ({when})</span>
                         </Button>
+                        {session.status === 'SCHEDULED' ? (
+                          <Link
+                            className={buttonClass('ghost')}
+                            to={`/events/${event.event_id}/sessions/${session.session_id}/seat-map`}
+                          >
+                            Edit this session's map
+                            <span className="visually-hidden"> ({when})</span>
+                          </Link>
+                        ) : null}
                         {actionsFor(session.status).map((action) => (
                           <Button
                             key={action.to}

@@ -161,21 +161,28 @@ export function SeatMapStep({ event, next }: { event: EventRecord; next: string 
 
 export function Designer({
   eventId,
+  sessionId,
+  continueLabel = 'Save and continue',
+  onSaved,
   organisationId,
   offerTemplates = false,
   tiers,
   initial,
-  sessionsWithoutMap,
+  sessionsWithoutMap = [],
   next,
 }: {
   eventId: string;
+  /** Edits this session's own map instead of the event's. */
+  sessionId?: string;
+  continueLabel?: string;
+  onSaved?: () => void;
   /** Where "Save as template" saves to; without it the designer offers no templates. */
   organisationId?: string;
   /** Whether the map may be replaced by one of the organisation's templates. */
   offerTemplates?: boolean;
   tiers: Tier[];
   initial: DesignModel;
-  sessionsWithoutMap: string[];
+  sessionsWithoutMap?: string[];
   next: string;
 }) {
   const auth = useAuth();
@@ -613,11 +620,13 @@ export function Designer({
     const layout = toLayout(model);
     try {
       const body = layout as unknown as Record<string, never>;
-      await auth.api.manage.put('/api/manage/events/{id}/layout', { path: { id: eventId }, body });
+      if (sessionId)
+        await auth.api.manage.put('/api/manage/sessions/{id}/layout', { path: { id: sessionId }, body });
+      else await auth.api.manage.put('/api/manage/events/{id}/layout', { path: { id: eventId }, body });
       // Sessions added before there was a map (through the API; the wizard waits for the map) have
       // none: give them this one. They keep that copy from then on, as the API treats a session
       // with a map of its own, so later saves only reach sessions that still have none.
-      if (sessionsWithoutMap.length && eventId !== 'bench') {
+      if (!sessionId && sessionsWithoutMap.length && eventId !== 'bench') {
         const sessions = await auth.api.manage.get('/api/manage/events/{id}/sessions', {
           path: { id: eventId },
         });
@@ -629,7 +638,8 @@ export function Designer({
             });
       }
       setSaved(model);
-      toast.show('Seat map saved', 'success');
+      onSaved?.();
+      toast.show(sessionId ? "The session's seat map is saved" : 'Seat map saved', 'success');
       if (thenContinue) navigate(next);
     } catch (caught) {
       const error = caught instanceof ApiError ? caught : undefined;
@@ -919,7 +929,7 @@ export function Designer({
           Save seat map
         </Button>
         <Button busy={saving} onClick={() => save(true)}>
-          Save and continue
+          {continueLabel}
         </Button>
       </div>
       {organisationId ? (

@@ -638,6 +638,11 @@ export type components = {
         /** @enum {string} */
         SessionStatus: "SCHEDULED" | "ON_SALE" | "CLOSED" | "CANCELLED" | "SOLD_OUT";
         StoredLayout: components["schemas"]["LayoutSummary"] & {
+            /**
+             * @description A session's layout only: true once the session has a map of its own, which changes to
+             *     the event's map no longer reach.
+             */
+            diverged?: boolean | null;
             /** @description The layout document (see `shared_dto::layout`). */
             layout: Record<string, never>;
         };
