@@ -34,6 +34,7 @@ pub struct AppState {
     pub redis: redis::Client,
     pub auth: Authenticator,
     pub live: live::LiveSeats,
+    pub popularity: catalog::popularity::Popularity,
 }
 
 impl FromRef<AppState> for Authenticator {
@@ -71,8 +72,13 @@ impl App {
         let readiness = Readiness::new()
             .with(MongoProbe(mongo.clone()))
             .with(RedisProbe(redis.clone()));
+        let popularity = catalog::popularity::Popularity::new(
+            redis.clone(),
+            shared_dto::trending::TrendingKeys::new(config.redis.hold_key_prefix.clone()),
+        );
         let state = AppState {
             read_store,
+            popularity,
             redis,
             auth,
             live: live.clone(),

@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use service_runtime::ServerArgs;
-use service_runtime::engine::{KafkaArgs, OidcArgs, PostgresArgs};
+use service_runtime::engine::{KafkaArgs, OidcArgs, PostgresArgs, RedisArgs};
 use service_runtime::telemetry::LogArgs;
 
 use crate::feed::Scope;
@@ -32,6 +32,9 @@ pub struct Config {
     pub kafka: KafkaArgs,
     #[command(flatten)]
     pub oidc: OidcArgs,
+    /// Page views are read from, and trending scores written to, Redis.
+    #[command(flatten)]
+    pub redis: RedisArgs,
     #[command(flatten)]
     pub jobs: JobArgs,
 }
@@ -76,6 +79,9 @@ pub struct JobArgs {
     /// How often due jobs are looked for, in milliseconds.
     #[arg(long, env = "SCHEDULER_POLL_MS", default_value_t = 1000)]
     pub poll_ms: u64,
+    /// How often trending scores are recomputed, in seconds.
+    #[arg(long, env = "TRENDING_INTERVAL_SECS", default_value_t = 300)]
+    pub trending_interval_secs: u64,
     /// Which sessions to plan for; not a flag: see [`Scope`].
     #[arg(skip)]
     pub scope: Scope,
@@ -84,6 +90,10 @@ pub struct JobArgs {
 impl JobArgs {
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.poll_ms.max(10))
+    }
+
+    pub fn trending_interval(&self) -> Duration {
+        Duration::from_secs(self.trending_interval_secs.max(1))
     }
 }
 

@@ -4,7 +4,8 @@
 //! The plan comes from the change stream (`feed`), lives in PostgreSQL (`jobs`), and is carried
 //! out through the services' APIs (`service_api`) by the `runner`: status changes through
 //! command-service (including SOLD_OUT and back as tickets come and go, see `availability`),
-//! refunds of cancelled sessions and reminders through order-service.
+//! refunds of cancelled sessions and reminders through order-service. Trending scores are
+//! recomputed on an interval (`trending`).
 
 pub mod availability;
 pub mod clock;
@@ -15,6 +16,7 @@ pub mod jobs;
 pub mod plan;
 pub mod runner;
 pub mod service_api;
+pub mod trending;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -55,6 +57,7 @@ pub struct App {
     router: Router,
     feed: feed::ChangeFeed,
     runner: runner::JobRunner,
+    trending: trending::TrendingLoop,
     stop: CancellationToken,
 }
 
@@ -94,6 +97,15 @@ impl App {
             scope: config.jobs.scope.clone(),
             stop: stop.clone(),
         };
+        let trending = trending::TrendingLoop {
+            pool: pool.clone(),
+            redis: config.redis.client().map_err(StartupError::from)?,
+            keys: shared_dto::trending::TrendingKeys::new(config.redis.hold_key_prefix.clone()),
+            clock: Arc::clone(&clock),
+            interval: config.jobs.trending_interval(),
+            scope: config.jobs.scope.clone(),
+            stop: stop.clone(),
+        };
         let runner = runner::JobRunner {
             pool: pool.clone(),
             clock,
@@ -111,6 +123,7 @@ impl App {
             router: router(state, readiness),
             feed,
             runner,
+            trending,
             stop,
         })
     }
@@ -128,6 +141,7 @@ impl App {
         let tasks = TaskTracker::new();
         tasks.spawn(self.feed.run());
         tasks.spawn(self.runner.run());
+        tasks.spawn(self.trending.run());
         tasks.close();
         let stop = self.stop.clone();
         let served = self

@@ -29,6 +29,7 @@ struct Fixture {
     orders: RunningService,
     organiser: String,
     http: reqwest::Client,
+    keys: test_support::redis_keys::KeyPrefix,
 }
 
 /// command-service over the captured database, with the scheduler's tables migrated there.
@@ -94,6 +95,7 @@ async fn fixture() -> Fixture {
         orders,
         organiser,
         http: reqwest::Client::new(),
+        keys: test_support::redis_keys::KeyPrefix::new(),
     }
 }
 
@@ -223,6 +225,9 @@ impl Fixture {
             &self.orders.url(""),
             "--poll-ms",
             "50",
+            // Its trending ranking stays out of the stack's own.
+            "--hold-key-prefix",
+            self.keys.as_str(),
         ])
         .expect("configuration");
         config.jobs.scope = Scope::Events(HashSet::from([event]));
@@ -625,4 +630,99 @@ async fn a_session_sells_out_with_its_last_place_and_is_back_on_sale_after_a_ref
     fixture
         .wait_for_status_following(&clock, session, "ON_SALE")
         .await;
+}
+
+#[tokio::test]
+async fn trending_ranks_listed_events_by_recent_sales_page_views_and_sell_through() {
+    let fixture = fixture().await;
+    let now = Utc::now();
+    let on_sale_now = (now - chrono::Duration::hours(1), at(27, 18));
+    let (selling, venue) = fixture.draft_event().await;
+    let selling_session = fixture.session(selling, venue, on_sale_now).await;
+    fixture.publish(selling).await;
+    let (browsed, venue) = fixture.draft_event().await;
+    fixture.session(browsed, venue, on_sale_now).await;
+    fixture.publish(browsed).await;
+    let (draft, venue) = fixture.draft_event().await;
+    fixture.session(draft, venue, on_sale_now).await;
+    let clock = ManualClock::at(now);
+    let _replica = fixture
+        .replica(&unique_name("scheduler"), selling, &clock)
+        .await;
+    fixture.wait_for_status(selling_session, "ON_SALE").await;
+    let tier = fixture.tier(selling).await;
+    fixture
+        .buy(selling_session, tier, 3, &unique_name("buyer"))
+        .await;
+
+    // A hundred visitors on the other event's page this hour, as query-service counts them.
+    let keys = shared_dto::trending::TrendingKeys::new(fixture.keys.as_str());
+    let redis = redis::Client::open(fixture.env.redis_url.as_str()).expect("a Redis URL");
+    let mut connection = redis::aio::ConnectionManager::new(redis)
+        .await
+        .expect("Redis");
+    let hour = shared_dto::trending::hour_of(Utc::now().timestamp_millis());
+    let mut pfadd = redis::cmd("PFADD");
+    pfadd.arg(keys.views(&browsed.to_string(), hour));
+    for visitor in 0..100 {
+        pfadd.arg(format!("203.0.113.{visitor}"));
+    }
+    pfadd
+        .query_async::<()>(&mut connection)
+        .await
+        .expect("PFADD");
+
+    let scope = [selling, browsed, draft];
+    let ranked = scheduler::trending::recompute(
+        &fixture.pool,
+        &mut connection,
+        &keys,
+        Utc::now(),
+        Some(&scope),
+    )
+    .await
+    .expect("trending recomputed");
+    assert_eq!(ranked, 2, "the draft is not listed");
+    let ranking: Vec<(String, f64)> = redis::cmd("ZREVRANGE")
+        .arg(keys.ranking())
+        .arg(0)
+        .arg(-1)
+        .arg("WITHSCORES")
+        .query_async(&mut connection)
+        .await
+        .expect("the ranking");
+    let order: Vec<&str> = ranking.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(order, [browsed.to_string(), selling.to_string()]);
+    let detail = |event: Uuid| {
+        let mut connection = connection.clone();
+        let keys = keys.clone();
+        async move {
+            let json: String = redis::cmd("HGET")
+                .arg(keys.details())
+                .arg(event.to_string())
+                .query_async(&mut connection)
+                .await
+                .expect("a detail");
+            serde_json::from_str::<shared_dto::trending::TrendingDetail>(&json).expect("JSON")
+        }
+    };
+    let sold = detail(selling).await;
+    assert_eq!(sold.tickets_last_7_days, 3);
+    assert!((sold.sell_through - 0.3).abs() < 1e-9, "{sold:?}");
+    assert!(
+        sold.recent_sales > 2.9 && sold.recent_sales <= 3.0,
+        "{sold:?}"
+    );
+    let viewed = detail(browsed).await;
+    assert!(
+        (95..=105).contains(&viewed.views_last_24_hours),
+        "{viewed:?}"
+    );
+    assert_eq!(viewed.tickets_last_7_days, 0);
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(keys.ranking())
+        .query_async(&mut connection)
+        .await
+        .expect("TTL");
+    assert!(ttl > 0, "a ranking nobody recomputes expires");
 }

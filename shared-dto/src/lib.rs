@@ -12,3 +12,4 @@ pub mod rows;
 pub mod seat_hold;
 pub mod ticket_qr;
 pub mod topic;
+pub mod trending;

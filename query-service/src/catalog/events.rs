@@ -19,6 +19,7 @@ use super::summary::{Category, EventSummary};
 use super::{PUBLIC_STATUSES, instant, now_ms};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::live::ClientIp;
 
 /// Results change with every sale; a short shared lifetime still absorbs bursts.
 const SEARCH_CACHE: CachePolicy = CachePolicy::Public { max_age: 15 };
@@ -303,11 +304,14 @@ async fn public_event(state: &AppState, event_id: &str) -> Result<EventDocument,
         (status = 404, description = "No such event, or not published")))]
 pub async fn get_event(
     State(state): State<AppState>,
+    ClientIp(visitor): ClientIp,
     headers: HeaderMap,
     Path(event_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let event = public_event(&state, &event_id).await?;
-    caching::respond(&headers, DETAIL_CACHE, &EventDetail::new(event, now_ms()))
+    let now = now_ms();
+    state.popularity.record_view(&event.event_id, visitor, now);
+    caching::respond(&headers, DETAIL_CACHE, &EventDetail::new(event, now))
 }
 
 /// The sessions of an event, past ones included, ordered by start.

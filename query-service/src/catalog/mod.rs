@@ -4,6 +4,7 @@
 pub mod caching;
 pub mod events;
 pub mod geo;
+pub mod popularity;
 pub mod sales;
 pub mod search;
 pub mod summary;

@@ -1,5 +1,7 @@
-//! Trending: the listed events that issued the most tickets over the last seven days,
-//! topped up with the soonest upcoming events when too few have sold anything.
+//! Trending: the scheduler's ranking of listed events (recent sales, page views and
+//! sell-through, weighted by age; see `shared_dto::trending`), or, while there is none, the
+//! events that issued the most tickets over the last seven days; topped up with the soonest
+//! upcoming events when too few qualify.
 
 use std::collections::HashMap;
 
@@ -11,6 +13,7 @@ use mongodb::bson::{Bson, Document, doc};
 use serde::{Deserialize, Serialize};
 use service_runtime::params::Query;
 use shared_dto::read_model::{EventDocument, collection};
+use shared_dto::trending::TrendingDetail;
 
 use super::caching::{self, CachePolicy};
 use super::events::{events, search_page};
@@ -63,6 +66,23 @@ pub struct TrendingEvent {
     #[serde(flatten)]
     pub event: EventSummary,
     pub tickets_last_7_days: u64,
+    /// The event's trending score (higher is hotter); absent while no ranking has been
+    /// computed, and for events added to fill the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Distinct visitors of the event page per hour over the last day, when ranked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub views_last_24_hours: Option<u64>,
+    /// Share of the upcoming sessions' places sold (0 to 1), when ranked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sell_through: Option<f64>,
+}
+
+/// One ranked event as the ranking says, before it is looked up.
+struct Ranked {
+    event_id: String,
+    tickets: u64,
+    detail: Option<TrendingDetail>,
 }
 
 /// Best sellers first, then the soonest upcoming events without recent sales.
@@ -100,6 +120,36 @@ async fn recent_sales(state: &AppState, since_ms: i64) -> Result<Vec<(String, u6
         .collect())
 }
 
+/// The scheduler's ranking if there is one; recent sales otherwise (also when Redis cannot
+/// be reached: trending is worth serving a little less well rather than not at all).
+async fn ranking(state: &AppState, now: i64) -> Result<Vec<Ranked>, ApiError> {
+    match state.popularity.ranking().await {
+        Ok(ranked) if !ranked.is_empty() => {
+            return Ok(ranked
+                .into_iter()
+                .map(|(event_id, detail)| Ranked {
+                    event_id,
+                    tickets: detail.tickets_last_7_days,
+                    detail: Some(detail),
+                })
+                .collect());
+        }
+        Ok(_) => {}
+        Err(error) => {
+            tracing::warn!(%error, "the trending ranking is unreadable; ranking by recent sales")
+        }
+    }
+    Ok(recent_sales(state, now - WINDOW_MS)
+        .await?
+        .into_iter()
+        .map(|(event_id, tickets)| Ranked {
+            event_id,
+            tickets,
+            detail: None,
+        })
+        .collect())
+}
+
 #[utoipa::path(get, path = "/api/catalog/trending", tag = "catalog", params(TrendingParams),
     responses(
         (status = 200, body = Trending, headers(("ETag" = String), ("Cache-Control" = String))),
@@ -116,14 +166,17 @@ pub async fn trending_events(
     let upcoming = Search::default();
     let mut items: Vec<TrendingEvent> = Vec::with_capacity(limit);
 
-    // The ranking covers every event that sold lately; only listed ones are shown, so it is
-    // walked in batches until enough listed events are found.
-    let ranking = recent_sales(&state, now - WINDOW_MS).await?;
+    // The ranking may name events no longer listed (it is minutes old); only listed ones are
+    // shown, so it is walked in batches until enough listed events are found.
+    let ranking = ranking(&state, now).await?;
     for batch in ranking.chunks(LOOKUP_BATCH) {
         if items.len() >= limit {
             break;
         }
-        let ids: Vec<&str> = batch.iter().map(|(id, _)| id.as_str()).collect();
+        let ids: Vec<&str> = batch
+            .iter()
+            .map(|ranked| ranked.event_id.as_str())
+            .collect();
         let mut filter = listed(now);
         filter.insert("_id", doc! { "$in": ids });
         let mut found: HashMap<String, EventDocument> = events
@@ -134,14 +187,20 @@ pub async fn trending_events(
             .into_iter()
             .map(|event| (event.event_id.clone(), event))
             .collect();
-        for (event_id, tickets) in batch {
+        for ranked in batch {
             if let Some(found) = found
-                .remove(event_id)
+                .remove(&ranked.event_id)
                 .and_then(|event| upcoming.evaluate(event, now))
             {
                 items.push(TrendingEvent {
                     event: found.into(),
-                    tickets_last_7_days: *tickets,
+                    tickets_last_7_days: ranked.tickets,
+                    score: ranked.detail.as_ref().map(TrendingDetail::score),
+                    views_last_24_hours: ranked
+                        .detail
+                        .as_ref()
+                        .map(|detail| detail.views_last_24_hours),
+                    sell_through: ranked.detail.as_ref().map(|detail| detail.sell_through),
                 });
             }
         }
@@ -166,6 +225,9 @@ pub async fn trending_events(
                 items.push(TrendingEvent {
                     event: found.into(),
                     tickets_last_7_days: 0,
+                    score: None,
+                    views_last_24_hours: None,
+                    sell_through: None,
                 });
             }
         }

@@ -15,7 +15,7 @@ use super::LiveError;
 /// this host, the address that proxy saw (the last `X-Forwarded-For` entry, the one it
 /// appended; earlier entries are whatever the client chose to send).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ClientIp(pub IpAddr);
+pub struct ClientIp(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = Infallible;

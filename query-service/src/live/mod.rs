@@ -30,6 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+pub use client_limit::ClientIp;
 use client_limit::StreamLimiter;
 use fanout::Hub;
 use snapshot::SnapshotSource;

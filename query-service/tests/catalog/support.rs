@@ -345,6 +345,8 @@ pub struct CatalogApp {
     pub service: RunningService,
     pub mongo: TestMongo,
     pub env: StackEnv,
+    /// The Redis key prefix of this app's holds and trending keys.
+    pub prefix: KeyPrefix,
     http: reqwest::Client,
 }
 
@@ -382,6 +384,7 @@ impl CatalogApp {
             service,
             mongo,
             env,
+            prefix,
             http: reqwest::Client::new(),
         }
     }
@@ -451,6 +454,14 @@ impl CatalogApp {
 
     pub async fn get(&self, path: &str) -> Reply {
         self.get_with(path, &[]).await
+    }
+
+    pub async fn redis(&self) -> redis::aio::MultiplexedConnection {
+        redis::Client::open(self.env.redis_url.as_str())
+            .expect("a Redis URL")
+            .get_multiplexed_async_connection()
+            .await
+            .expect("Redis")
     }
 
     pub async fn stop(self) {

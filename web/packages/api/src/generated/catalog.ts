@@ -396,8 +396,24 @@ export type components = {
             items: components["schemas"]["TrendingEvent"][];
         };
         TrendingEvent: components["schemas"]["EventSummary"] & {
+            /**
+             * Format: double
+             * @description The event's trending score (higher is hotter); absent while no ranking has been
+             *     computed, and for events added to fill the list.
+             */
+            score?: number | null;
+            /**
+             * Format: double
+             * @description Share of the upcoming sessions' places sold (0 to 1), when ranked.
+             */
+            sell_through?: number | null;
             /** Format: int64 */
             tickets_last_7_days: number;
+            /**
+             * Format: int64
+             * @description Distinct visitors of the event page per hour over the last day, when ranked.
+             */
+            views_last_24_hours?: number | null;
         };
         Venue: {
             address_line: string;
