@@ -96,3 +96,185 @@ async fn the_database_refuses_a_second_order_for_a_seat_that_two_holds_got() {
     assert_eq!(app.seats_sold_twice().await, 0);
     assert_eq!(app.count("select count(*) from purchase_order").await, 1);
 }
+
+/// Cancelling a session whose refund run dies halfway (SIGKILL of the process doing it): the
+/// restarted service finishes it, every order is refunded exactly once, every seat is
+/// announced free, and every buyer gets exactly one cancellation notice.
+#[tokio::test]
+async fn a_cancelled_sessions_refunds_survive_killing_order_service_halfway() {
+    use std::collections::HashSet;
+    use std::time::Duration;
+
+    use mail_parser::MessageParser;
+    use reqwest::Method;
+    use serde_json::json;
+    use test_support::oidc::users;
+    use test_support::wait_until;
+
+    let app = spawn_app().await;
+    let session = app.seed(SessionSpec::grid(2, 10)).await;
+    app.add_member(session.organisation_id, users::ORGANISER, "organiser")
+        .await;
+    let run = Uuid::new_v4().simple().to_string();
+    let recipient = |buyer: u32| format!("cancel-{run}-{buyer}@example.com");
+    let mut orders = Vec::new();
+    for buyer in 0..20_u32 {
+        let row = if buyer < 10 { 'A' } else { 'B' };
+        let hold = app
+            .hold(
+                &session,
+                &[seat(row, buyer % 10 + 1)],
+                &guest(buyer as usize),
+            )
+            .await;
+        assert_eq!(hold.status, 201, "{}", hold.body);
+        let order = app
+            .call(
+                Method::POST,
+                "/api/sales/orders",
+                None,
+                Some(json!({
+                    "hold_token": hold.str("hold_token"),
+                    "buyer": {"name": format!("Buyer {buyer}"), "email": recipient(buyer)}
+                })),
+                &[("Idempotency-Key", &Uuid::new_v4().to_string())],
+            )
+            .await;
+        assert_eq!(order.status, 201, "{}", order.body);
+        let order_id = order.id("order_id");
+        let paid = app
+            .call(
+                Method::POST,
+                &format!("/api/sales/orders/{order_id}/pay"),
+                None,
+                Some(json!({"payment_method": APPROVE})),
+                &[("Order-Access-Token", &order.str("access_token"))],
+            )
+            .await;
+        assert_eq!(paid.body["status"], "ticketed", "{}", paid.body);
+        orders.push(order_id);
+    }
+    let buyers_orders = orders.clone();
+    orders.sort();
+    let organiser = app.token(users::ORGANISER).await;
+    let mut announcements = app.listen().await;
+
+    // The run refunds orders in id order; holding the eleventh order's row stops it there,
+    // with ten done, until the process is killed.
+    let mut blocker = app.pool.begin().await.expect("a transaction");
+    sqlx::query("select 1 from purchase_order where order_id = $1 for update")
+        .bind(orders[10])
+        .execute(&mut *blocker)
+        .await
+        .expect("the row lock");
+    let doomed = app.spawn_binary().await;
+    let path = format!("/api/sales/sessions/{}/refunds", session.session_id);
+    let body = json!({"reason": "the performance is cancelled"});
+    let request = app
+        .http
+        .post(format!("{}{path}", doomed.url))
+        .bearer_auth(&organiser)
+        .json(&body)
+        .send();
+    let asked = tokio::spawn(request);
+    wait_until("ten orders refunded", Duration::from_secs(30), || async {
+        (app.count("select count(*) from refund").await == 10).then_some(())
+    })
+    .await;
+    doomed.kill().await;
+    assert!(
+        asked.await.expect("the request task").is_err(),
+        "the killed process never answers"
+    );
+    blocker.rollback().await.expect("the lock released");
+    assert_eq!(app.count("select count(*) from refund").await, 10);
+
+    // Restarted, asked again (as the scheduler's job retries): the other ten, and nothing twice.
+    let restarted = app.spawn_binary().await;
+    let finished = app
+        .http
+        .post(format!("{}{path}", restarted.url))
+        .bearer_auth(&organiser)
+        .json(&body)
+        .send()
+        .await
+        .expect("the restarted service answers");
+    assert_eq!(finished.status(), 200);
+    let finished: serde_json::Value = finished.json().await.expect("JSON");
+    assert_eq!(finished["refunded_orders"], 10, "{finished}");
+    assert_eq!(finished["remaining_orders"], 0, "{finished}");
+    assert_eq!(app.count("select count(*) from refund").await, 20);
+    assert_eq!(
+        app.count("select count(distinct order_id) from refund")
+            .await,
+        20,
+        "one refund per order"
+    );
+    assert_eq!(
+        app.count(
+            "select count(*) from refund r join purchase_order o using (order_id)
+             where r.amount_minor <> o.total_minor"
+        )
+        .await,
+        0,
+        "each refund returns what its order paid"
+    );
+    assert_eq!(
+        app.count("select count(*) from ticket where status = 'valid'")
+            .await,
+        0
+    );
+
+    // Every seat announced free to the live maps, by the killed process or the restarted one.
+    let mut freed = HashSet::new();
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while freed.len() < 20 {
+            let (channel, message) = announcements.recv().await.expect("announcements");
+            if channel.ends_with("seat-refunds") {
+                for seat in message["seat_ids"].as_array().into_iter().flatten() {
+                    freed.insert(seat.as_str().unwrap_or_default().to_owned());
+                }
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("only {} of 20 seats announced free", freed.len()));
+    assert_eq!(freed.len(), 20);
+    drop(restarted);
+
+    // Exactly one confirmation and one cancellation per buyer, once the outbox is empty.
+    wait_until("every mail sent", Duration::from_secs(60), || async {
+        (app.count("select count(*) from mail_outbox where sent_at is null")
+            .await
+            == 0)
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        app.count("select count(*) from mail_outbox where kind = 'cancellation'")
+            .await,
+        20
+    );
+    for (buyer, order_id) in (0..20_u32).zip(buyers_orders) {
+        let received = test_support::smtp::messages_to(&app.env.maildir, &recipient(buyer))
+            .expect("the sink's Maildir");
+        assert_eq!(
+            received.len(),
+            2,
+            "one confirmation and one notice to buyer {buyer}"
+        );
+        let notice = received
+            .iter()
+            .map(|raw| MessageParser::default().parse(raw).expect("a mail"))
+            .find(|mail| {
+                mail.subject()
+                    .is_some_and(|subject| !subject.starts_with("Your tickets"))
+            })
+            .expect("the cancellation notice");
+        let text = notice.body_text(0).expect("a plain-text part");
+        assert!(text.contains("is cancelled"), "{text}");
+        assert!(text.contains("Refunded: "), "{text}");
+        let number = order_service::mail::compose::order_number(order_id);
+        assert!(text.contains(&number), "{number} in {text}");
+    }
+}

@@ -59,9 +59,24 @@ pub struct TestApp {
     pub keys: HoldKeys,
     pub redis: redis::Client,
     pub env: StackEnv,
+    /// The service's command line, so a test can also run the real binary with it.
+    pub args: Vec<String>,
     tokens: tokio::sync::Mutex<HashMap<&'static str, String>>,
     /// The access tokens of the guest orders this app placed, as a buyer's browser keeps them.
     order_tokens: std::sync::Mutex<HashMap<Uuid, String>>,
+}
+
+/// The real order-service binary, running.
+pub struct BinaryService {
+    pub child: tokio::process::Child,
+    pub url: String,
+}
+
+impl BinaryService {
+    /// SIGKILL: no shutdown, no finishing the request in hand.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("the binary is killed");
+    }
 }
 
 pub struct Response {
@@ -174,7 +189,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
             STRIPE_SECRET_KEY.to_owned(),
         ]);
     }
-    let config = order_service::Config::try_parse_from(args).expect("configuration");
+    let config = order_service::Config::try_parse_from(&args).expect("configuration");
     let app = order_service::App::build(config).await.expect("app builds");
     let _ = std::fs::remove_file(&key_file);
     let service = RunningService::spawn(app.local_addr(), |stop| app.run_until(stop));
@@ -186,6 +201,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
         prefix,
         redis: redis::Client::open(env.redis_url.as_str()).expect("redis url"),
         env,
+        args,
         tokens: tokio::sync::Mutex::new(HashMap::new()),
         order_tokens: std::sync::Mutex::new(HashMap::new()),
     }
@@ -398,6 +414,48 @@ impl TestApp {
             .fetch_one(&self.pool)
             .await
             .expect("order status")
+    }
+
+    /// The order-service binary with this app's settings (same database, keys and signing
+    /// key), on a port of its own: a second process to kill. Killed when dropped.
+    pub async fn spawn_binary(&self) -> BinaryService {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let key_file =
+            std::env::temp_dir().join(format!("boxoffice-ticket-key-{}", Uuid::new_v4()));
+        std::fs::write(&key_file, hex::encode(SIGNING_SEED)).expect("key file");
+        let mut args = self.args[1..].to_vec();
+        for (flag, value) in [
+            ("--listen", format!("127.0.0.1:{port}")),
+            ("--ticket-signing-key-file", key_file.display().to_string()),
+        ] {
+            let at = args
+                .iter()
+                .position(|arg| arg == flag)
+                .expect("the flag is set");
+            args[at + 1] = value;
+        }
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_order-service"))
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the binary starts");
+        let url = format!("http://127.0.0.1:{port}");
+        let ready = format!("{url}/ready");
+        test_support::wait_until(
+            "the order-service binary is ready",
+            std::time::Duration::from_secs(30),
+            || async {
+                let response = reqwest::get(&ready).await.ok()?;
+                response.status().is_success().then_some(())
+            },
+        )
+        .await;
+        let _ = std::fs::remove_file(&key_file);
+        BinaryService { child, url }
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
