@@ -271,7 +271,7 @@ const CHECK_IN_PREFIX: &str = "/api/check-in/";
 
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
-    use routes::{check_in, holds, orders, payments, refunds, tickets};
+    use routes::{check_in, holds, orders, payments, refunds, reports, tickets};
     let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(holds::hold_seats))
         .routes(routes!(holds::release_hold))
@@ -283,6 +283,8 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .routes(routes!(refunds::refund_order))
         .routes(routes!(refunds::refund_session))
         .routes(routes!(refunds::remind_session))
+        .routes(routes!(reports::event_orders))
+        .routes(routes!(reports::event_attendees))
         .routes(routes!(payments::stripe_webhook))
         .routes(routes!(tickets::my_tickets))
         .routes(routes!(tickets::ticket_signing_key))

@@ -218,6 +218,8 @@ def routes(world: World):
             f"/api/sales/sessions/{w.ok('POST', f'/api/manage/events/{event}/sessions', w.tokens['organiser'], w.session_body())['session_id']}/refunds",
             {"reason": "suite"}, {})),
         ("POST", "/api/sales/sessions/{id}/reminders"): (WRITERS, fixed(f"/api/sales/sessions/{session}/reminders")),
+        ("GET", "/api/sales/events/{id}/orders"): (WRITERS, fixed(f"/api/sales/events/{event}/orders")),
+        ("GET", "/api/sales/events/{id}/attendees"): (WRITERS, fixed(f"/api/sales/events/{event}/attendees")),
         ("GET", "/api/sales/me/tickets"): (SIGNED_IN, fixed("/api/sales/me/tickets")),
         ("GET", "/api/sales/ticket-signing-key"): (EVERYONE, fixed("/api/sales/ticket-signing-key")),
         # The webhook is authenticated by Stripe's signature, which no caller here has.

@@ -5,5 +5,6 @@ pub mod mail;
 pub mod orders;
 pub mod payments;
 pub mod refunds;
+pub mod reports;
 pub mod sessions;
 pub mod tickets;

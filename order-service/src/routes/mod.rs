@@ -5,4 +5,5 @@ pub mod holds;
 pub mod orders;
 pub mod payments;
 pub mod refunds;
+pub mod reports;
 pub mod tickets;

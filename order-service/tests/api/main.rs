@@ -7,5 +7,6 @@ mod mail;
 mod orders;
 mod payments;
 mod refunds;
+mod reports;
 mod support;
 mod surface;

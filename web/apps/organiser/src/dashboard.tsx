@@ -6,15 +6,25 @@ import { type Catalog, openAuthorizedStream, type StreamState } from '@boxoffice
 import { useAuth } from '@boxoffice/auth';
 import {
   ApiErrorState,
+  Button,
   buttonClass,
   formatDateTime,
   formatPrice,
   LoadingState,
   useRemote,
+  useToast,
 } from '@boxoffice/ui';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import uPlot from 'uplot';
+import {
+  csvCell,
+  exportErrorMessage,
+  fetchReport,
+  type Report,
+  reportFileName,
+  saveFile,
+} from './exports.ts';
 
 type EventSales = Catalog.components['schemas']['EventSales'];
 type Figures = Catalog.components['schemas']['Figures'];
@@ -200,13 +210,18 @@ export function DashboardPage() {
                 : 'Connecting…'}
           </p>
         </div>
-        <button
-          type="button"
-          className={buttonClass('secondary')}
-          onClick={() => downloadCsv(sales, tierName)}
-        >
-          Export CSV
-        </button>
+        <fieldset className="page-head__actions exports">
+          <legend className="visually-hidden">Exports</legend>
+          <button
+            type="button"
+            className={buttonClass('secondary')}
+            onClick={() => downloadCsv(sales, tierName)}
+          >
+            Export sales (CSV)
+          </button>
+          <ReportButton eventId={eventId} title={sales.title} report="orders" />
+          <ReportButton eventId={eventId} title={sales.title} report="attendees" />
+        </fieldset>
       </div>
       <div className="figures" aria-live="polite">
         <Figure
@@ -449,9 +464,27 @@ function ChartPlot({
   );
 }
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** Fetches one of order-service's exports with the organiser's token and saves it. */
+function ReportButton({ eventId, title, report }: { eventId: string; title: string; report: Report }) {
+  const auth = useAuth();
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    try {
+      const blob = await fetchReport(eventId, report, await auth.accessToken());
+      saveFile(blob, reportFileName(title, report));
+    } catch (caught) {
+      toast.show(exportErrorMessage(caught, report), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button variant="secondary" busy={busy} onClick={download}>
+      {report === 'orders' ? 'Export orders (CSV)' : 'Export attendees (CSV)'}
+    </Button>
+  );
 }
 
 function downloadCsv(sales: EventSales, tierName: (id: string, fallback?: string | null) => string): void {

@@ -2,6 +2,40 @@
 // Regenerate with `npm run api:generate` (the stack must be running).
 
 export type paths = {
+    "/api/sales/events/{id}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event's tickets, one per row, by session, block and seat. */
+        get: operations["event_attendees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/events/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event's orders, newest first. */
+        get: operations["event_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sales/holds/{token}": {
         parameters: {
             query?: never;
@@ -222,6 +256,47 @@ export type components = {
             outcome: string;
             ticket: components["schemas"]["ScannedTicket"];
         };
+        Attendee: {
+            block_id: string;
+            buyer_email: string;
+            buyer_name: string;
+            /** Format: date-time */
+            checked_in_at?: string | null;
+            checked_in_gate?: string | null;
+            currency: string;
+            holder_name: string;
+            /** Format: uuid */
+            order_id: string;
+            /** @description The seat's label (e.g. `B12`), or the standing area's name. */
+            place_label?: string | null;
+            /**
+             * Format: int64
+             * @description What was paid for this place, after discount.
+             */
+            price_minor: number;
+            /** @description Null for a standing place. */
+            seat_id?: string | null;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: date-time */
+            session_starts_at?: string | null;
+            /** @description `valid`, `refunded` or `void`. */
+            status: string;
+            /** Format: uuid */
+            ticket_id: string;
+            /** Format: uuid */
+            tier_id: string;
+            tier_name?: string | null;
+        };
+        AttendeesPage: {
+            items: components["schemas"]["Attendee"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         BatchResults: {
             /** @description One result per scan, in the order sent. */
             results: components["schemas"]["ScanResult"][];
@@ -435,6 +510,44 @@ export type components = {
             /** @description Every refund of the order, oldest first. */
             refunds: components["schemas"]["Refund"][];
         };
+        OrderReport: {
+            buyer_email: string;
+            buyer_name: string;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            discount_code?: string | null;
+            /** Format: int64 */
+            discount_minor: number;
+            /** Format: uuid */
+            order_id: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+            /**
+             * Format: int64
+             * @description Seats and standing places ordered.
+             */
+            places: number;
+            /** Format: uuid */
+            session_id: string;
+            /** Format: date-time */
+            session_starts_at?: string | null;
+            /** @description `pending`, `paid`, `ticketed`, `expired`, `cancelled` or `refunded`. */
+            status: string;
+            /** Format: int64 */
+            subtotal_minor: number;
+            /** Format: int64 */
+            total_minor: number;
+        };
+        OrdersPage: {
+            items: components["schemas"]["OrderReport"][];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
         Payment: {
             /** Format: int64 */
             amount_minor: number;
@@ -602,6 +715,170 @@ export type components = {
 };
 export type $defs = Record<string, never>;
 export interface operations {
+    event_attendees: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (JSON only; CSV has every matching row). */
+                page?: number;
+                /** @description Rows per page, 1 to 200, 50 when absent (JSON only). */
+                per_page?: number;
+                /** @description Only this session's rows. */
+                session_id?: string;
+                /**
+                 * @description Only rows in this status: an order's (`pending`, `paid`, `ticketed`, `expired`,
+                 *     `cancelled`, `refunded`) or a ticket's (`valid`, `refunded`, `void`).
+                 */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the event */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of tickets as JSON, or every matching ticket as CSV (`Accept: text/csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendeesPage"];
+                    "text/csv": string;
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description staff of the event's organisation: attendee lists are for its organisers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such event, or not an event of an organisation you belong to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a status, page or per_page out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    event_orders: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (JSON only; CSV has every matching row). */
+                page?: number;
+                /** @description Rows per page, 1 to 200, 50 when absent (JSON only). */
+                per_page?: number;
+                /** @description Only this session's rows. */
+                session_id?: string;
+                /**
+                 * @description Only rows in this status: an order's (`pending`, `paid`, `ticketed`, `expired`,
+                 *     `cancelled`, `refunded`) or a ticket's (`valid`, `refunded`, `void`).
+                 */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the event */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of orders as JSON, or every matching order as CSV (one row per order; `Accept: text/csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrdersPage"];
+                    "text/csv": string;
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description staff of the event's organisation: orders are for its organisers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such event, or not an event of an organisation you belong to */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a status, page or per_page out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     release_hold: {
         parameters: {
             query?: never;
