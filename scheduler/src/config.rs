@@ -82,7 +82,11 @@ pub struct JobArgs {
     /// How often trending scores are recomputed, in seconds.
     #[arg(long, env = "TRENDING_INTERVAL_SECS", default_value_t = 300)]
     pub trending_interval_secs: u64,
-    /// Which sessions to plan for; not a flag: see [`Scope`].
+    /// Keep to these events' sessions (comma-separated ids): a replica that serves some
+    /// tenants only, or a test on a change stream it shares. All events when not given.
+    #[arg(long, value_delimiter = ',')]
+    pub only_events: Vec<uuid::Uuid>,
+    /// Which sessions to plan for: `--only-events`, or set directly by a test (see [`Scope`]).
     #[arg(skip)]
     pub scope: Scope,
 }
@@ -90,6 +94,14 @@ pub struct JobArgs {
 impl JobArgs {
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.poll_ms.max(10))
+    }
+
+    /// The scope the replica keeps to: one set in code wins over `--only-events`.
+    pub fn effective_scope(&self) -> Scope {
+        match (&self.scope, self.only_events.is_empty()) {
+            (Scope::Everything, false) => Scope::Events(self.only_events.iter().copied().collect()),
+            (scope, _) => scope.clone(),
+        }
     }
 
     pub fn trending_interval(&self) -> Duration {

@@ -94,7 +94,7 @@ impl App {
             consumer,
             pool: pool.clone(),
             clock: Arc::clone(&clock),
-            scope: config.jobs.scope.clone(),
+            scope: config.jobs.effective_scope(),
             stop: stop.clone(),
         };
         let trending = trending::TrendingLoop {
@@ -103,7 +103,7 @@ impl App {
             keys: shared_dto::trending::TrendingKeys::new(config.redis.hold_key_prefix.clone()),
             clock: Arc::clone(&clock),
             interval: config.jobs.trending_interval(),
-            scope: config.jobs.scope.clone(),
+            scope: config.jobs.effective_scope(),
             stop: stop.clone(),
         };
         let runner = runner::JobRunner {
@@ -111,7 +111,7 @@ impl App {
             clock,
             services: Arc::new(services),
             poll_interval: config.jobs.poll_interval(),
-            scope: config.jobs.scope.clone(),
+            scope: config.jobs.effective_scope(),
             stop: stop.clone(),
         };
         let state = AppState { pool };

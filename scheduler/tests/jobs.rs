@@ -726,3 +726,108 @@ async fn trending_ranks_listed_events_by_recent_sales_page_views_and_sell_throug
         .expect("TTL");
     assert!(ttl > 0, "a ranking nobody recomputes expires");
 }
+
+#[tokio::test]
+async fn a_scheduler_killed_in_the_middle_of_a_job_loses_it_to_no_one_and_it_runs_once() {
+    let fixture = fixture().await;
+    let (event, venue) = fixture.draft_event().await;
+    let now = Utc::now();
+    let session = fixture
+        .session(event, venue, (now - chrono::Duration::hours(1), at(27, 18)))
+        .await;
+    fixture.publish(event).await;
+    let tier = fixture.tier(event).await;
+
+    // The real binary, whose order-service accepts the call and never answers: a refund job
+    // it claims stays in its hands until it is killed.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a listener");
+    let silent_url = format!("http://{}", silent.local_addr().expect("an address"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let mut doomed = tokio::process::Command::new(env!("CARGO_BIN_EXE_scheduler"))
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            &fixture.env.database_url,
+            "--kafka-brokers",
+            &fixture.env.kafka_brokers,
+            "--oidc-issuer",
+            &fixture.env.oidc_issuer,
+            "--group-id",
+            &unique_name("scheduler"),
+            "--command-api-url",
+            &fixture.command.url(""),
+            "--order-api-url",
+            &silent_url,
+            "--poll-ms",
+            "50",
+            "--hold-key-prefix",
+            fixture.keys.as_str(),
+            "--only-events",
+            &event.to_string(),
+        ])
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the scheduler binary starts");
+    fixture.wait_for_status(session, "ON_SALE").await;
+    let first = fixture.buy(session, tier, 2, &unique_name("buyer")).await;
+    let second = fixture.buy(session, tier, 3, &unique_name("buyer")).await;
+
+    let (status, answer) = fixture
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/manage/sessions/{session}/status"),
+            Some(json!({"status": "CANCELLED"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (call, _) = tokio::time::timeout(DEADLINE, silent.accept())
+        .await
+        .expect("the binary runs the refund job")
+        .expect("a connection");
+    doomed.kill().await.expect("SIGKILL");
+    drop(call);
+    let jobs = fixture.jobs(session).await;
+    let refund = jobs
+        .iter()
+        .find(|(kind, ..)| kind == "refund_cancelled")
+        .expect("the refund job");
+    assert_eq!(
+        (refund.2.as_str(), refund.3),
+        ("pending", 0),
+        "the killed replica's claim was undone: {jobs:?}"
+    );
+
+    // Another replica takes it over and runs it once.
+    let clock = ManualClock::at(Utc::now());
+    let _survivor = fixture
+        .replica(&unique_name("scheduler"), event, &clock)
+        .await;
+    let done = fixture
+        .wait_for_jobs(session, "the refund job done", |jobs| {
+            jobs.iter()
+                .any(|(kind, _, status, _)| kind == "refund_cancelled" && status == "done")
+        })
+        .await;
+    let refund = done
+        .iter()
+        .find(|(kind, ..)| kind == "refund_cancelled")
+        .expect("the refund job");
+    assert_eq!(refund.3, 1, "run once: {done:?}");
+    let refunds: Vec<(Uuid, i64)> = sqlx::query_as(
+        "select order_id, count(*) from refund where order_id = any($1) group by order_id order by order_id",
+    )
+    .bind([first, second])
+    .fetch_all(&fixture.pool)
+    .await
+    .expect("the refunds");
+    let mut expected = vec![(first, 1), (second, 1)];
+    expected.sort();
+    assert_eq!(refunds, expected, "each order refunded exactly once");
+}
