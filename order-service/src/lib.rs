@@ -22,6 +22,7 @@ pub mod routes;
 pub mod seat_selection;
 pub mod signing;
 pub mod sweeper;
+pub mod ticket_number;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -291,6 +292,7 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .routes(routes!(check_in::scan_ticket))
         .routes(routes!(check_in::scan_batch))
         .routes(routes!(check_in::session_manifest))
+        .routes(routes!(check_in::session_counts))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .split_for_parts();
     // Applied to the finished document: the routes add their paths after `ApiDoc`.

@@ -229,6 +229,7 @@ def routes(world: World):
         # batch_refusals): an offline phone syncs whatever it queued.
         ("POST", "/api/check-in/scans/batch"): (SIGNED_IN, lambda: ("/api/check-in/scans/batch", {"scans": []}, {})),
         ("GET", "/api/check-in/sessions/{id}/manifest"): (GATE, fixed(f"/api/check-in/sessions/{session}/manifest")),
+        ("GET", "/api/check-in/sessions/{id}/counts"): (GATE, fixed(f"/api/check-in/sessions/{session}/counts")),
     }
 
 

@@ -405,6 +405,12 @@ describe('the live seat map and checkout', () => {
     await ticket.first().waitFor();
     const code = await ticket.first().locator('canvas[data-qr]').getAttribute('data-qr');
     expect((await verifyTicketCode(code ?? '')).sessionId).toBe(session.sessionId);
+    // The number staff can type when the code will not scan.
+    await ticket
+      .first()
+      .locator('.ticket__info')
+      .getByText(/^Ticket number [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
+      .waitFor();
     await expectAccessible(page);
     await keepScreenshot(page, 'attendee-my-tickets');
 

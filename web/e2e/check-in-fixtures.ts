@@ -19,6 +19,8 @@ export interface GateEvent {
 
 export interface BoughtTicket {
   ticket_id: string;
+  /** What staff type when the code will not scan, e.g. `K7Q2-9XMB-4TZ8`. */
+  ticket_number: string;
   qr: string;
   seat_id: string | null;
   seat_label: string | null;

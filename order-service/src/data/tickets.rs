@@ -27,11 +27,13 @@ pub struct TicketRow {
     pub checked_in_gate: Option<String>,
     /// The refund that returned this ticket's price, if any.
     pub refund_id: Option<Uuid>,
+    /// The short number people type (stored bare, see `ticket_number`).
+    pub ticket_number: String,
 }
 
 const TICKET_COLUMNS: &str = "ticket_id, order_id, event_id, session_id, seat_id, block_id, \
     tier_id, price_minor, currency, holder_name, status, issued_at, checked_in_at, checked_in_gate, \
-    refund_id";
+    refund_id, ticket_number";
 
 /// One ticket per live item of the order, at the price paid for it.
 pub async fn issue(conn: &mut PgConnection, order_id: Uuid) -> Result<Vec<TicketRow>, sqlx::Error> {
@@ -98,7 +100,7 @@ pub async fn for_gate(
     sqlx::query_as(
         "select t.ticket_id, t.order_id, t.event_id, t.session_id, t.seat_id, t.block_id,
                 t.tier_id, t.price_minor, t.currency, t.holder_name, t.status, t.issued_at,
-                t.checked_in_at, t.checked_in_gate, t.refund_id, e.organisation_id,
+                t.checked_in_at, t.checked_in_gate, t.refund_id, t.ticket_number, e.organisation_id,
                 tr.name as tier_name
          from ticket t join event e using (event_id) left join tier tr using (tier_id)
          where t.ticket_id = $1",
@@ -106,6 +108,17 @@ pub async fn for_gate(
     .bind(ticket_id)
     .fetch_optional(executor)
     .await
+}
+
+/// The ticket a number names, if any (`number` in its stored form).
+pub async fn numbered(
+    executor: impl PgExecutor<'_>,
+    number: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("select ticket_id from ticket where ticket_number = $1")
+        .bind(number)
+        .fetch_optional(executor)
+        .await
 }
 
 /// A session's owners: its event and the event's organisation.
@@ -127,6 +140,7 @@ pub async fn session_owner(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ManifestTicket {
     pub ticket_id: Uuid,
+    pub ticket_number: String,
     pub seat_id: Option<String>,
     pub block_id: String,
     pub tier_id: Uuid,
@@ -142,11 +156,27 @@ pub async fn manifest(
     session_id: Uuid,
 ) -> Result<Vec<ManifestTicket>, sqlx::Error> {
     sqlx::query_as(
-        "select t.ticket_id, t.seat_id, t.block_id, t.tier_id, tr.name as tier_name,
+        "select t.ticket_id, t.ticket_number, t.seat_id, t.block_id, t.tier_id, tr.name as tier_name,
                 t.holder_name, t.status, t.checked_in_at, t.checked_in_gate
          from ticket t left join tier tr using (tier_id)
          where t.session_id = $1
          order by t.seat_id nulls last, t.ticket_id",
+    )
+    .bind(session_id)
+    .fetch_all(executor)
+    .await
+}
+
+/// A session's valid tickets grouped by the gate that admitted them (`None`: not admitted, or
+/// admitted with no gate recorded): how many, and how many of them are admitted.
+pub async fn gate_tallies(
+    executor: impl PgExecutor<'_>,
+    session_id: Uuid,
+) -> Result<Vec<(Option<String>, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "select checked_in_gate, count(*), count(checked_in_at) from ticket
+         where session_id = $1 and status = 'valid'
+         group by checked_in_gate",
     )
     .bind(session_id)
     .fetch_all(executor)

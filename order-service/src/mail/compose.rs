@@ -14,6 +14,7 @@ use crate::data::tickets::TicketRow;
 use crate::data::{orders, refunds, sessions, tickets};
 use crate::mail::qr_png;
 use crate::signing::TicketSigner;
+use crate::ticket_number;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -134,7 +135,7 @@ pub async fn compose(
         .ok()
         .map(|session| session.map);
     let line = |ticket: &TicketRow, qr_cid: Option<String>| TicketLine {
-        number: ticket.ticket_id.simple().to_string()[..12].to_uppercase(),
+        number: ticket_number::display(&ticket.ticket_number),
         place: match &ticket.seat_id {
             Some(seat) => map
                 .as_ref()

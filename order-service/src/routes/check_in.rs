@@ -2,6 +2,10 @@
 //! event's organisation), then admitted with one conditional update, so two simultaneous
 //! scans of one ticket admit one person. Offline devices sync batches of scans made while
 //! disconnected; a batch can be sent again safely.
+//!
+//! A ticket number typed by staff stands in for the code when a QR cannot be scanned: staff
+//! vouch for it, so no signature is checked, but it must name a ticket of the session the gate
+//! admits to.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -22,6 +26,7 @@ use crate::data::sessions;
 use crate::data::tickets::{self, GateTicket, NewScan};
 use crate::error::ApiError;
 use crate::fulfilment::publish_activity;
+use crate::ticket_number;
 
 /// Most scans one batch may carry.
 const MAX_BATCH: usize = 500;
@@ -29,15 +34,66 @@ const MAX_BATCH: usize = 500;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scan {
-    /// The text of the ticket's QR code.
-    pub qr: String,
+    /// The text of the ticket's QR code. Give either this or `ticket_number`.
+    pub qr: Option<String>,
+    /// The ticket's number as typed by staff (case, dashes and spaces do not matter; O reads
+    /// as 0, I and L as 1). Give either this or `qr`; needs `session_id`.
+    #[schema(example = "K7Q2-9XMB-4TZ8")]
+    pub ticket_number: Option<String>,
+    /// The session the gate admits to; required with `ticket_number`, which must name one of
+    /// its tickets, and only then (a QR code names its session itself).
+    pub session_id: Option<Uuid>,
     /// Where the scan happened, e.g. `north-1`.
     pub gate: String,
+}
+
+/// What identifies the ticket at the gate.
+enum Code<'a> {
+    /// A signed QR code.
+    Qr(&'a str),
+    /// A number typed by staff, as typed, for the gate's session.
+    Number { typed: &'a str, session_id: Uuid },
+}
+
+impl<'a> Code<'a> {
+    /// Exactly one of `qr` and `ticket_number`, a number with its session; `at` is the JSON
+    /// pointer of the scan in the request.
+    fn of(
+        qr: Option<&'a str>,
+        ticket_number: Option<&'a str>,
+        session_id: Option<Uuid>,
+        at: &str,
+    ) -> Result<Self, ApiError> {
+        match (qr, ticket_number, session_id) {
+            (Some(_), Some(_), _) => Err(ApiError::invalid(
+                format!("{at}/ticket_number"),
+                "give either qr or ticket_number, not both",
+            )),
+            (None, None, _) => Err(ApiError::invalid(
+                format!("{at}/qr"),
+                "qr or ticket_number is required",
+            )),
+            (Some(_), None, Some(_)) => Err(ApiError::invalid(
+                format!("{at}/session_id"),
+                "session_id goes with ticket_number only; a QR code names its session",
+            )),
+            (None, Some(_), None) => Err(ApiError::invalid(
+                format!("{at}/session_id"),
+                "a ticket number needs the session_id of the gate's session",
+            )),
+            (Some(qr), None, None) => Ok(Self::Qr(qr)),
+            (None, Some(typed), Some(session_id)) => Ok(Self::Number { typed, session_id }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScannedTicket {
     pub ticket_id: Uuid,
+    /// The number printed on the ticket, e.g. `K7Q2-9XMB-4TZ8`. Missing only from the stored
+    /// answer of an offline scan synced before tickets had numbers.
+    #[serde(default)]
+    pub ticket_number: String,
     pub event_id: Uuid,
     pub session_id: Uuid,
     /// Null for a standing place.
@@ -61,6 +117,7 @@ pub struct Admission {
 /// Why a code does not get past the gate before admission is even tried.
 enum Refusal {
     InvalidCode(String),
+    InvalidNumber,
     UnknownTicket,
     Forbidden,
 }
@@ -68,7 +125,7 @@ enum Refusal {
 impl Refusal {
     fn outcome(&self) -> &'static str {
         match self {
-            Self::InvalidCode(_) => "invalid_code",
+            Self::InvalidCode(_) | Self::InvalidNumber => "invalid_code",
             Self::UnknownTicket => "unknown_ticket",
             Self::Forbidden => "forbidden",
         }
@@ -77,6 +134,7 @@ impl Refusal {
     fn message(&self) -> String {
         match self {
             Self::InvalidCode(reason) => reason.clone(),
+            Self::InvalidNumber => NOT_A_NUMBER.to_owned(),
             Self::UnknownTicket => "no such ticket".to_owned(),
             Self::Forbidden => "you are not staff of this event's organisation".to_owned(),
         }
@@ -85,6 +143,9 @@ impl Refusal {
     fn into_error(self) -> ApiError {
         match self {
             Self::InvalidCode(reason) => ApiError::rejected("invalid_ticket_code", "/qr", reason),
+            Self::InvalidNumber => {
+                ApiError::rejected("invalid_ticket_number", "/ticket_number", NOT_A_NUMBER)
+            }
             Self::UnknownTicket => ApiError::NotFound,
             Self::Forbidden => {
                 ApiError::Forbidden("you are not staff of this event's organisation")
@@ -93,24 +154,56 @@ impl Refusal {
     }
 }
 
-/// Signature, then the ticket, then the caller's right to admit to its event.
+const NOT_A_NUMBER: &str = "a ticket number is 12 letters and digits, e.g. K7Q2-9XMB-4TZ8";
+
+/// Signature (or the number), then the ticket, then the caller's right to admit to its event.
 async fn identify(
     state: &AppState,
     principal: &Principal,
-    qr: &str,
+    code: &Code<'_>,
 ) -> Result<Result<GateTicket, Refusal>, ApiError> {
-    let claims = match ticket_qr::verify(qr, &state.tickets.verifying_key()) {
-        Ok(claims) => claims,
-        Err(error) => return Ok(Err(Refusal::InvalidCode(error.to_string()))),
+    let ticket = match *code {
+        Code::Qr(qr) => {
+            let claims = match ticket_qr::verify(qr, &state.tickets.verifying_key()) {
+                Ok(claims) => claims,
+                Err(error) => return Ok(Err(Refusal::InvalidCode(error.to_string()))),
+            };
+            let Some(ticket) = tickets::for_gate(&state.pool, claims.ticket_id).await? else {
+                return Ok(Err(Refusal::UnknownTicket));
+            };
+            if ticket.ticket.session_id != claims.session_id
+                || ticket.ticket.seat_id != claims.seat_id
+            {
+                return Ok(Err(Refusal::InvalidCode(
+                    "the code does not match the ticket it names".to_owned(),
+                )));
+            }
+            ticket
+        }
+        Code::Number { typed, session_id } => {
+            let Some(number) = ticket_number::normalise(typed) else {
+                return Ok(Err(Refusal::InvalidNumber));
+            };
+            let ticket = match tickets::numbered(&state.pool, &number).await? {
+                Some(ticket_id) => tickets::for_gate(&state.pool, ticket_id).await?,
+                None => None,
+            };
+            // Nothing vouches for a typed number but staff: it counts only for the gate's session.
+            match ticket {
+                Some(ticket) if ticket.ticket.session_id == session_id => ticket,
+                _ => {
+                    // Only staff of the session learn that a number is not one of its tickets.
+                    if let Some((_, organisation_id)) =
+                        tickets::session_owner(&state.pool, session_id).await?
+                        && !may_check_in(&state.pool, principal, organisation_id).await?
+                    {
+                        return Ok(Err(Refusal::Forbidden));
+                    }
+                    return Ok(Err(Refusal::UnknownTicket));
+                }
+            }
+        }
     };
-    let Some(ticket) = tickets::for_gate(&state.pool, claims.ticket_id).await? else {
-        return Ok(Err(Refusal::UnknownTicket));
-    };
-    if ticket.ticket.session_id != claims.session_id || ticket.ticket.seat_id != claims.seat_id {
-        return Ok(Err(Refusal::InvalidCode(
-            "the code does not match the ticket it names".to_owned(),
-        )));
-    }
     if !may_check_in(&state.pool, principal, ticket.organisation_id).await? {
         return Ok(Err(Refusal::Forbidden));
     }
@@ -128,6 +221,7 @@ async fn scanned(state: &AppState, ticket: &GateTicket) -> ScannedTicket {
     };
     ScannedTicket {
         ticket_id: row.ticket_id,
+        ticket_number: ticket_number::display(&row.ticket_number),
         event_id: row.event_id,
         session_id: row.session_id,
         seat_id: row.seat_id.clone(),
@@ -175,19 +269,25 @@ async fn announce_check_in(state: &AppState, ticket: &GateTicket, gate: &str) {
     responses(
         (status = 200, body = Admission, description = "admit"),
         (status = 403, description = "not staff of the event's organisation"),
-        (status = 404, description = "the code is genuine but names no ticket we know"),
+        (status = 404, description = "the code is genuine but names no ticket we know, or the number names no ticket of the session"),
         (status = 409, description = "already admitted (`checked_in_at`, `gate`), or the ticket is refunded or void"),
-        (status = 422, description = "not a ticket code, or its signature does not verify")),
+        (status = 422, description = "not a ticket code, or its signature does not verify; not a ticket number; both or neither of `qr` and `ticket_number`; a number without `session_id`")),
     security(("bearer" = [])))]
 pub async fn scan_ticket(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
     JsonBody(scan): JsonBody<Scan>,
 ) -> Result<Json<Admission>, ApiError> {
+    let code = Code::of(
+        scan.qr.as_deref(),
+        scan.ticket_number.as_deref(),
+        scan.session_id,
+        "",
+    )?;
     check_gate(&scan.gate, "/gate")?;
     let gate = scan.gate.trim();
     let now = Utc::now();
-    let ticket = match identify(&state, &principal, &scan.qr).await? {
+    let ticket = match identify(&state, &principal, &code).await? {
         Ok(ticket) => ticket,
         Err(refusal) => {
             record(&state, &principal, None, None, gate, now, refusal.outcome()).await;
@@ -296,7 +396,13 @@ pub struct OfflineScan {
     /// The device's own id for this scan (e.g. a UUID); a scan sent again with the same id
     /// gets the same result and admits no one.
     pub scan_id: String,
-    pub qr: String,
+    /// The text of the ticket's QR code. Give either this or `ticket_number`.
+    pub qr: Option<String>,
+    /// The ticket's number as typed by staff. Give either this or `qr`; needs `session_id`.
+    #[schema(example = "K7Q2-9XMB-4TZ8")]
+    pub ticket_number: Option<String>,
+    /// The session the gate admits to; required with `ticket_number` and only then.
+    pub session_id: Option<Uuid>,
     pub gate: String,
     /// When the device scanned the code. Up to two minutes ahead of the server's clock counts
     /// as now; later, or more than 14 days ago, the scan is refused (`invalid_scan_time`).
@@ -313,8 +419,9 @@ pub struct BatchResults {
 pub struct ScanResult {
     pub scan_id: String,
     /// `admitted`; `already_admitted` (the ticket's first admission stands: see `admitted_at`
-    /// and `admitted_gate`); `not_valid` (refunded or void); `invalid_code`;
-    /// `invalid_scan_time` (`scanned_at` in the future or too long ago); `unknown_ticket`;
+    /// and `admitted_gate`); `not_valid` (refunded or void); `invalid_code` (also a
+    /// `ticket_number` that cannot be one); `invalid_scan_time` (`scanned_at` in the future or
+    /// too long ago); `unknown_ticket` (also a number that names no ticket of `session_id`);
     /// `forbidden`.
     pub outcome: String,
     pub ticket: Option<ScannedTicket>,
@@ -327,7 +434,7 @@ pub struct ScanResult {
     request_body = ScanBatch,
     responses(
         (status = 200, body = BatchResults, description = "a result per scan. A ticket is admitted once, ever: the first admission to reach the server stands (within a batch, the earliest scan), every later scan of it, live or offline and whatever its `scanned_at`, is `already_admitted` with that admission's gate and time"),
-        (status = 422, description = "an invalid batch")),
+        (status = 422, description = "an invalid batch, e.g. a scan with both or neither of `qr` and `ticket_number`, or a number without `session_id`")),
     security(("bearer" = [])))]
 pub async fn scan_batch(
     State(state): State<AppState>,
@@ -340,6 +447,7 @@ pub async fn scan_batch(
             format!("at most {MAX_BATCH} scans per batch"),
         ));
     }
+    let mut codes = Vec::with_capacity(batch.scans.len());
     for (index, scan) in batch.scans.iter().enumerate() {
         let id = scan.scan_id.trim();
         if id.is_empty() || id.len() > 100 {
@@ -348,6 +456,12 @@ pub async fn scan_batch(
                 "a scan id of 1 to 100 characters is required",
             ));
         }
+        codes.push(Code::of(
+            scan.qr.as_deref(),
+            scan.ticket_number.as_deref(),
+            scan.session_id,
+            &format!("/scans/{index}"),
+        )?);
         check_gate(&scan.gate, &format!("/scans/{index}/gate"))?;
     }
     // Earliest first, so within a batch the earliest scan of a ticket is the one admitted.
@@ -359,7 +473,8 @@ pub async fn scan_batch(
     let mut results: Vec<Option<ScanResult>> = vec![None; batch.scans.len()];
     let mut admitted = HashSet::new();
     for index in order {
-        let result = offline_scan(&state, &principal, &batch.scans[index], &mut admitted).await?;
+        let scan = &batch.scans[index];
+        let result = offline_scan(&state, &principal, scan, &codes[index], &mut admitted).await?;
         results[index] = Some(result);
     }
     Ok(Json(BatchResults {
@@ -371,6 +486,7 @@ async fn offline_scan(
     state: &AppState,
     principal: &Principal,
     scan: &OfflineScan,
+    code: &Code<'_>,
     announced: &mut HashSet<Uuid>,
 ) -> Result<ScanResult, ApiError> {
     let scan_id = scan.scan_id.trim();
@@ -396,7 +512,7 @@ async fn offline_scan(
             return store(state, principal, tx, None, scan, now, result).await;
         }
     };
-    let ticket = match identify(state, principal, &scan.qr).await? {
+    let ticket = match identify(state, principal, code).await? {
         Ok(ticket) => ticket,
         Err(refusal) => {
             result.outcome = refusal.outcome().to_owned();
@@ -530,6 +646,8 @@ pub struct GateCount {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ManifestEntry {
     pub ticket_id: Uuid,
+    /// The number printed on the ticket, e.g. `K7Q2-9XMB-4TZ8`, for typed entry offline.
+    pub ticket_number: String,
     /// Null for a standing place.
     pub seat_id: Option<String>,
     pub seat_label: Option<String>,
@@ -556,14 +674,7 @@ pub async fn session_manifest(
     Authenticated(principal): Authenticated,
     Path(session_id): Path<Uuid>,
 ) -> Result<Json<Manifest>, ApiError> {
-    let (event_id, organisation_id) = tickets::session_owner(&state.pool, session_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !may_check_in(&state.pool, &principal, organisation_id).await? {
-        return Err(ApiError::Forbidden(
-            "you are not staff of this event's organisation",
-        ));
-    }
+    let event_id = session_for_staff(&state, &principal, session_id).await?;
     let generated_at = Utc::now();
     let rows = tickets::manifest(&state.pool, session_id).await?;
     // Seat labels come from the session's map; a session without one sells standing only.
@@ -591,6 +702,7 @@ pub async fn session_manifest(
                 .and_then(|seat_id| Some(map.as_ref()?.seats.get(seat_id)?.label.clone()));
             ManifestEntry {
                 ticket_id: row.ticket_id,
+                ticket_number: ticket_number::display(&row.ticket_number),
                 seat_id: row.seat_id,
                 seat_label,
                 block_id: row.block_id,
@@ -603,6 +715,36 @@ pub async fn session_manifest(
             }
         })
         .collect();
+    let gates = busiest_first(gates);
+    Ok(Json(Manifest {
+        session_id,
+        event_id,
+        generated_at,
+        expected,
+        admitted,
+        gates,
+        tickets,
+    }))
+}
+
+/// The session's event, when the caller may admit people to it.
+async fn session_for_staff(
+    state: &AppState,
+    principal: &Principal,
+    session_id: Uuid,
+) -> Result<Uuid, ApiError> {
+    let (event_id, organisation_id) = tickets::session_owner(&state.pool, session_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !may_check_in(&state.pool, principal, organisation_id).await? {
+        return Err(ApiError::Forbidden(
+            "you are not staff of this event's organisation",
+        ));
+    }
+    Ok(event_id)
+}
+
+fn busiest_first(gates: BTreeMap<String, u64>) -> Vec<GateCount> {
     let mut gates: Vec<GateCount> = gates
         .into_iter()
         .map(|(gate, admitted)| GateCount { gate, admitted })
@@ -612,13 +754,55 @@ pub async fn session_manifest(
             .cmp(&a.admitted)
             .then_with(|| a.gate.cmp(&b.gate))
     });
-    Ok(Json(Manifest {
+    gates
+}
+
+/// The manifest's counts without its tickets: cheap enough for a gate to ask every few seconds.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SessionCounts {
+    pub session_id: Uuid,
+    pub event_id: Uuid,
+    pub generated_at: DateTime<Utc>,
+    /// Tickets that may enter (status `valid`), admitted or not.
+    pub expected: u64,
+    /// Valid tickets already admitted.
+    pub admitted: u64,
+    /// Admissions per gate, busiest first.
+    pub gates: Vec<GateCount>,
+}
+
+#[utoipa::path(get, path = "/api/check-in/sessions/{id}/counts", tag = "check-in",
+    params(("id" = Uuid, Path, description = "the session")),
+    responses(
+        (status = 200, body = SessionCounts, description = "the session's admitted and expected tickets and its admissions per gate, as in its manifest"),
+        (status = 403, description = "not staff of the event's organisation"),
+        (status = 404, description = "no such session")),
+    security(("bearer" = [])))]
+pub async fn session_counts(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(session_id): Path<Uuid>,
+) -> Result<Json<SessionCounts>, ApiError> {
+    let event_id = session_for_staff(&state, &principal, session_id).await?;
+    let generated_at = Utc::now();
+    let (mut expected, mut admitted) = (0, 0);
+    let mut gates = BTreeMap::new();
+    for (gate, tickets, entered) in tickets::gate_tallies(&state.pool, session_id).await? {
+        let (tickets, entered) = (tickets.unsigned_abs(), entered.unsigned_abs());
+        expected += tickets;
+        admitted += entered;
+        if let Some(gate) = gate
+            && entered > 0
+        {
+            gates.insert(gate, entered);
+        }
+    }
+    Ok(Json(SessionCounts {
         session_id,
         event_id,
         generated_at,
         expected,
         admitted,
-        gates,
-        tickets,
+        gates: busiest_first(gates),
     }))
 }

@@ -16,10 +16,15 @@ use crate::data::sessions;
 use crate::data::tickets::{self, TicketRow};
 use crate::error::ApiError;
 use crate::signing::TicketSigner;
+use crate::ticket_number;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Ticket {
     pub ticket_id: Uuid,
+    /// What a person reads out or types when the QR code cannot be scanned, e.g.
+    /// `K7Q2-9XMB-4TZ8` (Crockford base32).
+    #[schema(example = "K7Q2-9XMB-4TZ8")]
+    pub ticket_number: String,
     pub order_id: Uuid,
     pub event_id: Uuid,
     pub session_id: Uuid,
@@ -44,6 +49,7 @@ impl Ticket {
     pub fn new(row: &TicketRow, seat_label: Option<String>, signer: &TicketSigner) -> Self {
         Self {
             ticket_id: row.ticket_id,
+            ticket_number: ticket_number::display(&row.ticket_number),
             order_id: row.order_id,
             event_id: row.event_id,
             session_id: row.session_id,

@@ -444,3 +444,281 @@ async fn a_manifest_is_for_staff_of_the_events_organisation_only() {
         malformed.body
     );
 }
+
+/// The numbers printed on `n` sold tickets of a fresh session (see `sold_tickets`).
+async fn sold_numbers(app: &TestApp, n: u32) -> (Seeded, Vec<String>) {
+    let session = app.seed(SessionSpec::grid(1, 10)).await;
+    app.add_member(session.organisation_id, users::STAFF, "staff")
+        .await;
+    let seats: Vec<String> = (1..=n).map(|column| seat('A', column)).collect();
+    let paid = app.buy(&session, &seats, &guest(1)).await;
+    let numbers = paid.body["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|ticket| ticket["ticket_number"].as_str().expect("number").to_owned())
+        .collect();
+    (session, numbers)
+}
+
+async fn scan_number(
+    app: &TestApp,
+    token: &str,
+    number: &str,
+    session: &Seeded,
+    gate: &str,
+) -> crate::support::Response {
+    app.call(
+        Method::POST,
+        "/api/check-in/scans",
+        Some(token),
+        Some(json!({"ticket_number": number, "session_id": session.session_id, "gate": gate})),
+        &[],
+    )
+    .await
+}
+
+/// Typed numbers are Crockford base32, shown as `XXXX-XXXX-XXXX`.
+fn looks_like_a_ticket_number(number: &str) -> bool {
+    let groups: Vec<&str> = number.split('-').collect();
+    groups.len() == 3
+        && groups.iter().all(|group| {
+            group.len() == 4
+                && group.chars().all(|symbol| {
+                    symbol.is_ascii_digit()
+                        || (symbol.is_ascii_uppercase() && !"ILOU".contains(symbol))
+                })
+        })
+}
+
+#[tokio::test]
+async fn a_typed_ticket_number_admits_once_then_is_already_admitted() {
+    let app = spawn_app().await;
+    let (session, numbers) = sold_numbers(&app, 2).await;
+    let staff = app.token(users::STAFF).await;
+    assert!(looks_like_a_ticket_number(&numbers[0]), "{}", numbers[0]);
+    assert_ne!(numbers[0], numbers[1]);
+
+    // Typed sloppily: lower case, spaces for dashes, O and I for 0 and 1.
+    let typed = numbers[0]
+        .to_lowercase()
+        .replace('-', " ")
+        .replace('0', "o")
+        .replace('1', "I");
+    let admitted = scan_number(&app, &staff, &typed, &session, "north-1").await;
+    assert_eq!(admitted.status, 200, "{typed}: {}", admitted.body);
+    assert_eq!(admitted.body["outcome"], "admitted");
+    assert_eq!(admitted.body["ticket"]["ticket_number"], numbers[0]);
+    assert_eq!(admitted.body["ticket"]["seat_label"], "A1");
+
+    let again = scan_number(&app, &staff, &numbers[0], &session, "south-2").await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert_eq!(again.code(), "already_admitted");
+    assert_eq!(again.body["error"]["gate"], "north-1");
+    assert_eq!(
+        app.count("select count(*) from ticket where checked_in_at is not null")
+            .await,
+        1
+    );
+
+    // Where people see their tickets and where gates look them up offline, the number is there.
+    let manifest = app
+        .call(
+            Method::GET,
+            &format!("/api/check-in/sessions/{}/manifest", session.session_id),
+            Some(&staff),
+            None,
+            &[],
+        )
+        .await;
+    let listed: Vec<&str> = manifest.body["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|ticket| ticket["ticket_number"].as_str().expect("number"))
+        .collect();
+    assert_eq!(listed, numbers);
+}
+
+#[tokio::test]
+async fn a_number_that_names_no_ticket_of_the_session_is_not_found() {
+    let app = spawn_app().await;
+    let (session, numbers) = sold_numbers(&app, 1).await;
+    let (_, elsewhere) = sold_numbers(&app, 1).await;
+    let staff = app.token(users::STAFF).await;
+
+    for number in ["ZZZZ-ZZZZ-ZZZZ", elsewhere[0].as_str()] {
+        let response = scan_number(&app, &staff, number, &session, "north-1").await;
+        assert_eq!(response.status, 404, "{number}: {}", response.body);
+    }
+    for malformed in ["K7Q2-9XMB", "K7Q2-9XMB-4TZU", "not a number at all"] {
+        let response = scan_number(&app, &staff, malformed, &session, "north-1").await;
+        assert_eq!(response.status, 422, "{malformed}: {}", response.body);
+        assert_eq!(response.field(), "/ticket_number");
+    }
+    // Staff of another organisation are refused, whether or not the number is a ticket.
+    let other = app.token(users::STAFF_2).await;
+    for number in [numbers[0].as_str(), "ZZZZ-ZZZZ-ZZZZ"] {
+        let response = scan_number(&app, &other, number, &session, "north-1").await;
+        assert_eq!(response.status, 403, "{number}: {}", response.body);
+    }
+    assert_eq!(
+        app.count("select count(*) from ticket where checked_in_at is not null")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_scan_names_its_ticket_by_a_code_or_a_number_not_both() {
+    let app = spawn_app().await;
+    let (session, codes) = sold_tickets(&app, 1).await;
+    let number = "K7Q2-9XMB-4TZ8";
+    let staff = app.token(users::STAFF).await;
+    let session_id = session.session_id;
+    let cases = [
+        (
+            json!({"qr": codes[0], "ticket_number": number, "session_id": session_id, "gate": "n"}),
+            "/ticket_number",
+        ),
+        (json!({"gate": "n"}), "/qr"),
+        (
+            json!({"qr": null, "ticket_number": null, "gate": "n"}),
+            "/qr",
+        ),
+        (json!({"ticket_number": number, "gate": "n"}), "/session_id"),
+        (
+            json!({"qr": codes[0], "session_id": session_id, "gate": "n"}),
+            "/session_id",
+        ),
+    ];
+    for (body, field) in cases {
+        let response = app
+            .call(
+                Method::POST,
+                "/api/check-in/scans",
+                Some(&staff),
+                Some(body.clone()),
+                &[],
+            )
+            .await;
+        assert_eq!(response.status, 422, "{body}: {}", response.body);
+        assert_eq!(response.field(), field, "{body}: {}", response.body);
+
+        let mut offline = body;
+        offline["scan_id"] = json!("s1");
+        offline["scanned_at"] = json!(Utc::now().to_rfc3339());
+        let batch = app
+            .call(
+                Method::POST,
+                "/api/check-in/scans/batch",
+                Some(&staff),
+                Some(json!({"scans": [offline]})),
+                &[],
+            )
+            .await;
+        assert_eq!(batch.status, 422, "{}", batch.body);
+        assert_eq!(batch.field(), format!("/scans/0{field}"), "{}", batch.body);
+    }
+    assert_eq!(app.count("select count(*) from ticket_scan").await, 0);
+}
+
+#[tokio::test]
+async fn offline_batches_carry_typed_numbers_and_replay_safely() {
+    let app = spawn_app().await;
+    let (session, numbers) = sold_numbers(&app, 2).await;
+    let staff = app.token(users::STAFF).await;
+    let at = |minutes_ago: i64| (Utc::now() - chrono::Duration::minutes(minutes_ago)).to_rfc3339();
+    let typed = |scan_id: &str, number: &str, gate: &str, scanned_at: String| {
+        json!({"scan_id": scan_id, "ticket_number": number, "session_id": session.session_id,
+               "gate": gate, "scanned_at": scanned_at})
+    };
+    let batch = json!({"scans": [
+        typed("n1", &numbers[0].to_lowercase(), "north", at(10)),
+        typed("n2", &numbers[0], "south", at(5)),
+        typed("n3", &numbers[1].replace('-', ""), "north", at(4)),
+        typed("n4", "ZZZZ-ZZZZ-ZZZZ", "north", at(3)),
+        typed("n5", "12", "north", at(2)),
+    ]});
+    let send = || {
+        app.call(
+            Method::POST,
+            "/api/check-in/scans/batch",
+            Some(&staff),
+            Some(batch.clone()),
+            &[],
+        )
+    };
+
+    let first = send().await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(
+        outcomes(&first.body),
+        vec![
+            ("n1".into(), "admitted".into(), Some("north".into())),
+            ("n2".into(), "already_admitted".into(), Some("north".into())),
+            ("n3".into(), "admitted".into(), Some("north".into())),
+            ("n4".into(), "unknown_ticket".into(), None),
+            ("n5".into(), "invalid_code".into(), None),
+        ]
+    );
+    assert_eq!(
+        first.body["results"][0]["ticket"]["ticket_number"],
+        numbers[0]
+    );
+
+    let replay = send().await;
+    assert_eq!(replay.body, first.body);
+    assert_eq!(
+        app.count("select count(*) from ticket where checked_in_at is not null")
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_gates_counts_are_the_manifests_without_its_tickets() {
+    let app = spawn_app().await;
+    let (session, codes) = sold_tickets(&app, 4).await;
+    let staff = app.token(users::STAFF).await;
+    assert_eq!(app.scan(&staff, &codes[0], "north-1").await.status, 200);
+    assert_eq!(app.scan(&staff, &codes[1], "south-2").await.status, 200);
+    assert_eq!(app.scan(&staff, &codes[2], "south-2").await.status, 200);
+    sqlx::query("update ticket set status = 'refunded' where seat_id = $1")
+        .bind(seat('A', 3))
+        .execute(&app.pool)
+        .await
+        .expect("refund an admitted ticket");
+    let path = |what: &str| format!("/api/check-in/sessions/{}/{what}", session.session_id);
+
+    let counts = app
+        .call(Method::GET, &path("counts"), Some(&staff), None, &[])
+        .await;
+    assert_eq!(counts.status, 200, "{}", counts.body);
+    assert_eq!(counts.body["expected"], 3, "{}", counts.body);
+    assert_eq!(counts.body["admitted"], 2, "{}", counts.body);
+    assert_eq!(
+        counts.body["gates"],
+        json!([{"gate": "north-1", "admitted": 1}, {"gate": "south-2", "admitted": 1}])
+    );
+    assert!(counts.body.get("tickets").is_none());
+    let manifest = app
+        .call(Method::GET, &path("manifest"), Some(&staff), None, &[])
+        .await;
+    for field in ["session_id", "event_id", "expected", "admitted", "gates"] {
+        assert_eq!(counts.body[field], manifest.body[field], "{field}");
+    }
+
+    for user in [users::STAFF_2, users::ATTENDEE] {
+        let token = app.token(user).await;
+        let refused = app
+            .call(Method::GET, &path("counts"), Some(&token), None, &[])
+            .await;
+        assert_eq!(refused.status, 403, "{user}: {}", refused.body);
+    }
+    let unknown = format!("/api/check-in/sessions/{}/counts", Uuid::new_v4());
+    let missing = app
+        .call(Method::GET, &unknown, Some(&staff), None, &[])
+        .await;
+    assert_eq!(missing.status, 404);
+}

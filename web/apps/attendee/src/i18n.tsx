@@ -166,6 +166,7 @@ const en = {
   'tickets.checkedIn': 'Checked in',
   'tickets.seat': 'Seat {label}',
   'tickets.holder': 'For {name}',
+  'tickets.number': 'Ticket number {number}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -326,6 +327,7 @@ const fr: Record<MessageKey, string> = {
   'tickets.checkedIn': 'Entré',
   'tickets.seat': 'Place {label}',
   'tickets.holder': 'Pour {name}',
+  'tickets.number': 'Billet n° {number}',
 };
 
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, fr };

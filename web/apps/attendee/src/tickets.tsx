@@ -180,6 +180,7 @@ function TicketCard({ ticket, i18n }: { ticket: Ticket; i18n: I18n }) {
       <div className="ticket__info">
         <strong>{what}</strong>
         <span>{t('tickets.holder', { name: ticket.holder_name })}</span>
+        <span className="ticket__number">{t('tickets.number', { number: ticket.ticket_number })}</span>
         <span>{i18n.price(ticket.price_minor, ticket.currency)}</span>
         <span className={`bx-badge ticket__status--${ticket.status}`}>
           {ticket.checked_in_at ? t('tickets.checkedIn') : t(`tickets.status.${ticket.status}` as MessageKey)}
@@ -200,6 +201,7 @@ function TicketCard({ ticket, i18n }: { ticket: Ticket; i18n: I18n }) {
             <h2 id={titleId}>{what}</h2>
             {big ? <QrImage code={ticket.qr} label={t('tickets.qr', { label: what })} size={480} /> : null}
             <p>{ticket.holder_name}</p>
+            <p className="ticket__number">{t('tickets.number', { number: ticket.ticket_number })}</p>
             <Button onClick={() => setBig(false)}>{t('tickets.close')}</Button>
           </dialog>
         </>

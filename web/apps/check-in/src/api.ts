@@ -13,6 +13,7 @@ export type ScanResult = Schemas['ScanResult'];
 export type ManifestEntry = Schemas['ManifestEntry'];
 export type GateCount = Schemas['GateCount'];
 export type Manifest = Schemas['Manifest'];
+export type SessionCounts = Schemas['SessionCounts'];
 export type SigningKey = Schemas['SigningKey'];
 
 type Json<T> = { content: { 'application/json': T } };
@@ -29,6 +30,9 @@ export type CheckInPaths = {
   };
   '/api/check-in/sessions/{id}/manifest': {
     get: { parameters: { path: { id: string } }; responses: { 200: Json<Manifest> } };
+  };
+  '/api/check-in/sessions/{id}/counts': {
+    get: { parameters: { path: { id: string } }; responses: { 200: Json<SessionCounts> } };
   };
 };
 

@@ -26,10 +26,11 @@ export interface StoredTicket extends ManifestEntry {
   local_admission?: { at: string; gate: string; scan_id: string };
 }
 
-/** An admission made offline, waiting for the batch endpoint. */
+/** An admission made offline, waiting for the batch endpoint: of a scanned code or a typed number. */
 export interface QueuedScan {
   scan_id: string;
-  qr: string;
+  qr?: string;
+  ticket_number?: string;
   gate: string;
   scanned_at: string;
   session_id: string;
@@ -52,7 +53,7 @@ interface CheckInSchema extends DBSchema {
     key: 'setup' | 'signing-key' | 'manifest';
     value: GateSetup | SigningKey | ManifestSummary;
   };
-  tickets: { key: string; value: StoredTicket };
+  tickets: { key: string; value: StoredTicket; indexes: { ticket_number: string } };
   queue: { key: string; value: QueuedScan; indexes: { scanned_at: string } };
   synced: { key: string; value: SyncedScan; indexes: { synced_at: string } };
 }
@@ -62,12 +63,17 @@ export type CheckInDb = IDBPDatabase<CheckInSchema>;
 export const DB_NAME = 'boxoffice-check-in';
 
 export function openCheckInDb(name: string = DB_NAME): Promise<CheckInDb> {
-  return openDB<CheckInSchema>(name, 1, {
-    upgrade(db) {
-      db.createObjectStore('settings');
-      db.createObjectStore('tickets', { keyPath: 'ticket_id' });
-      db.createObjectStore('queue', { keyPath: 'scan_id' }).createIndex('scanned_at', 'scanned_at');
-      db.createObjectStore('synced', { keyPath: 'scan_id' }).createIndex('synced_at', 'synced_at');
+  return openDB<CheckInSchema>(name, 2, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) {
+        db.createObjectStore('settings');
+        db.createObjectStore('tickets', { keyPath: 'ticket_id' });
+        db.createObjectStore('queue', { keyPath: 'scan_id' }).createIndex('scanned_at', 'scanned_at');
+        db.createObjectStore('synced', { keyPath: 'scan_id' }).createIndex('synced_at', 'synced_at');
+      }
+      // Typed ticket numbers are looked up offline; manifests downloaded before numbers existed
+      // are replaced by the next refresh.
+      if (oldVersion < 2) tx.objectStore('tickets').createIndex('ticket_number', 'ticket_number');
     },
   });
 }

@@ -2,6 +2,9 @@
 // once); offline, or when the server cannot be reached, the phone decides from the signature
 // and the downloaded manifest, and queues the admission with its own scan id so the batch
 // endpoint can be told later, any number of times, with one admission as the result.
+// A ticket number typed by staff takes the same paths: online the server looks it up in the
+// gate's session; offline the downloaded manifest does (a number carries no signature, so a
+// ticket sold after the download cannot be admitted by its number offline).
 import type { ApiError } from '@boxoffice/api';
 import {
   type CheckInClient,
@@ -9,12 +12,14 @@ import {
   type Manifest,
   type ScannedTicket,
   type ScanResult,
+  type SessionCounts,
 } from './api.ts';
 import type { CheckInDb, GateSetup, ManifestSummary, QueuedScan, StoredTicket, SyncedScan } from './db.ts';
 import { peekTicketCode, QR_FAILURE_TEXT, type TicketClaims, verifyTicketCode } from './qr.ts';
 
 export interface TicketView {
   ticketId: string;
+  ticketNumber?: string | undefined;
   seatLabel?: string | undefined;
   tierName?: string | undefined;
   holderName?: string | undefined;
@@ -27,7 +32,8 @@ export type RefusalReason =
   | 'not_valid'
   | 'unknown_ticket'
   | 'forbidden'
-  | 'not_read';
+  | 'not_read'
+  | 'not_a_number';
 
 export type Verdict =
   | {
@@ -85,9 +91,35 @@ export function isConflict(scan: Pick<QueuedScan, 'gate' | 'scanned_at'>, result
 /** The most scans one batch request carries (the server takes up to 500). */
 const BATCH_SIZE = 200;
 
+/** A ticket number as the server shows it (`K7Q2-9XMB-4TZ8`), from what staff typed. */
+const TICKET_NUMBER = /^[0-9A-HJKMNP-TV-Z]{12}$/;
+
+/**
+ * What staff typed as a ticket number, in the form the server shows and the manifest holds:
+ * case, dashes and spaces do not matter, O is read as 0 and I and L as 1 (Crockford base32).
+ * Undefined when it cannot be a ticket number.
+ */
+export function normaliseTicketNumber(typed: string): string | undefined {
+  const bare = typed.toUpperCase().replace(/[-\s]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (!TICKET_NUMBER.test(bare)) return undefined;
+  return `${bare.slice(0, 4)}-${bare.slice(4, 8)}-${bare.slice(8)}`;
+}
+
+export const NOT_A_TICKET_NUMBER = 'A ticket number is 12 letters and digits, like K7Q2-9XMB-4TZ8.';
+
+/** What a scan names: a signed code, or a number staff typed. */
+type Subject = { qr: string } | { ticket_number: string; session_id: string };
+
+/** The ticket a refusal is about, as far as the phone knows it. */
+interface Known {
+  ticketId: string;
+  ticket: TicketView;
+}
+
 function viewOf(ticket: ScannedTicket | StoredTicket): TicketView {
   return {
     ticketId: ticket.ticket_id,
+    ticketNumber: ticket.ticket_number || undefined,
     seatLabel: ticket.seat_label ?? ticket.seat_id ?? undefined,
     tierName: ticket.tier_name ?? undefined,
     holderName: ticket.holder_name || undefined,
@@ -154,7 +186,8 @@ export class GateEngine {
       };
     }
     if (via === 'online') {
-      const verdict = await this.scanOnline(code);
+      const known = claims ? { ticketId: claims.ticketId, ticket: viewOfClaims(claims, stored) } : undefined;
+      const verdict = await this.scanOnline({ qr: code }, known);
       if (verdict) return verdict;
     }
     if (!claims || !this.key) {
@@ -165,14 +198,38 @@ export class GateEngine {
         message: 'This code cannot be checked offline. Try again when the phone is online.',
       };
     }
-    return this.scanOffline(code, claims, stored);
+    return this.scanOffline({ qr: code }, claims.ticketId, viewOfClaims(claims, stored), stored, claims);
+  }
+
+  /** Judges a ticket number staff typed (when a code cannot be scanned). */
+  async scanNumber(typed: string): Promise<Verdict> {
+    this.lastLiveFailure = undefined;
+    const via = this.deps.isOnline() ? 'online' : 'offline';
+    const number = normaliseTicketNumber(typed);
+    if (!number) return { kind: 'refuse', via, reason: 'not_a_number', message: NOT_A_TICKET_NUMBER };
+    const stored = await this.deps.db.getFromIndex('tickets', 'ticket_number', number);
+    const subject = { ticket_number: number, session_id: this.setup.session_id };
+    if (via === 'online') {
+      const known = stored ? { ticketId: stored.ticket_id, ticket: viewOf(stored) } : undefined;
+      const verdict = await this.scanOnline(subject, known);
+      if (verdict) return verdict;
+    }
+    if (!stored) {
+      return {
+        kind: 'refuse',
+        via: 'offline',
+        reason: 'unknown_ticket',
+        message: 'No ticket with this number in the downloaded list. Check the number, or scan the code.',
+      };
+    }
+    return this.scanOffline(subject, stored.ticket_id, viewOf(stored), stored);
   }
 
   /** The server's verdict, or undefined when it could not be reached. */
-  private async scanOnline(code: string): Promise<Verdict | undefined> {
+  private async scanOnline(subject: Subject, known: Known | undefined): Promise<Verdict | undefined> {
     try {
       const admission = await this.deps.client.post('/api/check-in/scans', {
-        body: { qr: code, gate: this.setup.gate },
+        body: { ...subject, gate: this.setup.gate },
         // A connection that hangs must not hold the queue up: judge offline instead.
         signal: AbortSignal.timeout(LIVE_SCAN_TIMEOUT_MS),
       });
@@ -193,20 +250,18 @@ export class GateEngine {
         this.lastLiveFailure = 'unauthorized';
         return undefined;
       }
-      return this.refusalOf(cause as ApiError, code);
+      return this.refusalOf(cause as ApiError, subject, known);
     }
   }
 
-  private async refusalOf(error: ApiError, code: string): Promise<Verdict> {
-    const claims = peekTicketCode(code);
-    const stored = claims ? await this.deps.db.get('tickets', claims.ticketId) : undefined;
-    const ticket = claims ? viewOfClaims(claims, stored) : undefined;
-    const base = { kind: 'refuse' as const, via: 'online' as const, ticket };
+  private async refusalOf(error: ApiError, subject: Subject, known: Known | undefined): Promise<Verdict> {
+    const typed = 'ticket_number' in subject;
+    const base = { kind: 'refuse' as const, via: 'online' as const, ticket: known?.ticket };
     const detail = error.detail ?? {};
     if (error.status === 409 && detail.code === 'already_admitted') {
       const at = typeof detail.checked_in_at === 'string' ? detail.checked_in_at : undefined;
       const gate = typeof detail.gate === 'string' ? detail.gate : undefined;
-      if (claims && at) await this.remember(claims.ticketId, at, gate ?? null);
+      if (known && at) await this.remember(known.ticketId, at, gate ?? null);
       return {
         ...base,
         reason: 'already_admitted',
@@ -219,9 +274,16 @@ export class GateEngine {
       const status = typeof detail.status === 'string' ? detail.status : 'not valid';
       return { ...base, reason: 'not_valid', message: `This ticket is ${status}.` };
     }
-    if (error.status === 422) return { ...base, reason: 'forged', message: QR_FAILURE_TEXT.bad_signature };
+    if (error.status === 422) {
+      return typed
+        ? { ...base, reason: 'not_a_number', message: error.message }
+        : { ...base, reason: 'forged', message: QR_FAILURE_TEXT.bad_signature };
+    }
     if (error.status === 404) {
-      return { ...base, reason: 'unknown_ticket', message: 'Boxoffice knows no such ticket.' };
+      const message = typed
+        ? 'Boxoffice knows no ticket with this number for this session.'
+        : 'Boxoffice knows no such ticket.';
+      return { ...base, reason: 'unknown_ticket', message };
     }
     if (error.status === 403) {
       return { ...base, reason: 'forbidden', message: 'You may not check people in for this event.' };
@@ -229,12 +291,14 @@ export class GateEngine {
     return { ...base, reason: 'not_read', message: error.message };
   }
 
+  /** `claims` when a signed code was scanned; a typed number is always `stored`. */
   private async scanOffline(
-    code: string,
-    claims: TicketClaims,
+    subject: Subject,
+    ticketId: string,
+    ticket: TicketView,
     stored: StoredTicket | undefined,
+    claims?: TicketClaims,
   ): Promise<Verdict> {
-    const ticket = viewOfClaims(claims, stored);
     if (stored && stored.status !== 'valid') {
       return {
         kind: 'refuse',
@@ -260,11 +324,11 @@ export class GateEngine {
     }
     const scan: QueuedScan = {
       scan_id: this.newId(),
-      qr: code,
+      ...('qr' in subject ? { qr: subject.qr } : { ticket_number: subject.ticket_number }),
       gate: this.setup.gate,
       scanned_at: this.now().toISOString(),
-      session_id: claims.sessionId,
-      ticket_id: claims.ticketId,
+      session_id: claims?.sessionId ?? this.setup.session_id,
+      ticket_id: ticketId,
       label: describeTicket(ticket),
     };
     const tx = this.deps.db.transaction(['queue', 'tickets'], 'readwrite');
@@ -278,11 +342,12 @@ export class GateEngine {
         : Promise.resolve(),
       tx.done,
     ]);
-    if (!stored) {
+    if (!stored && claims) {
       // Sold after the manifest was downloaded: the signature is genuine, so let them in, but
       // remember the admission so a second scan on this phone is refused.
       await this.deps.db.put('tickets', {
         ticket_id: claims.ticketId,
+        ticket_number: '',
         seat_id: claims.seatId ?? null,
         seat_label: null,
         block_id: '',
@@ -336,7 +401,11 @@ export class GateEngine {
         if (!batch.length) return;
         const { results } = await this.deps.client.post('/api/check-in/scans/batch', {
           body: {
-            scans: batch.map(({ scan_id, qr, gate, scanned_at }) => ({ scan_id, qr, gate, scanned_at })),
+            scans: batch.map(({ scan_id, qr, ticket_number, session_id, gate, scanned_at }) =>
+              ticket_number
+                ? { scan_id, ticket_number, session_id, gate, scanned_at }
+                : { scan_id, qr: qr ?? '', gate, scanned_at },
+            ),
           },
         });
         await this.storeResults(batch, results, report);
@@ -404,6 +473,15 @@ export class GateEngine {
       path: { id: this.setup.session_id },
     });
     return storeManifest(this.deps.db, manifest);
+  }
+
+  /** The session's counters alone, cheap enough to ask every few seconds; kept for a reload. */
+  async refreshCounts(): Promise<ManifestSummary> {
+    const counts: SessionCounts = await this.deps.client.get('/api/check-in/sessions/{id}/counts', {
+      path: { id: this.setup.session_id },
+    });
+    await this.deps.db.put('settings', counts, 'manifest');
+    return counts;
   }
 }
 

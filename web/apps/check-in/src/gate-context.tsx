@@ -2,6 +2,10 @@
 // the scans waiting to sync and the conflicts sync found. Sync runs by itself whenever the
 // phone is online (on the `online` event, then every few seconds while scans wait).
 //
+// The counters are live while the app is on screen and online: the session's counts (a few
+// numbers, not the ticket list) are asked for every few seconds. The organisers' live sales
+// stream is not used: it carries revenue, which staff may not see.
+//
 // "Online" is the browser saying so AND Boxoffice answering: a phone on a dead Wi-Fi, or a
 // reloaded page whose browser still claims a connection, counts as offline after the first
 // request that gets no answer, and online again after the first that does.
@@ -44,6 +48,16 @@ export function useOnline(): boolean {
   return useSyncExternalStore(subscribeOnline, () => navigator.onLine);
 }
 
+function subscribeVisibility(onChange: () => void): () => void {
+  document.addEventListener('visibilitychange', onChange);
+  return () => document.removeEventListener('visibilitychange', onChange);
+}
+
+/** Whether the app is on screen (a phone in a pocket asks nothing). */
+function useVisible(): boolean {
+  return useSyncExternalStore(subscribeVisibility, () => document.visibilityState === 'visible');
+}
+
 export type SyncState =
   | { kind: 'idle'; lastSyncedAt?: string }
   | { kind: 'syncing' }
@@ -64,6 +78,8 @@ export interface Gate {
   /** Back to the setup screen; queued scans stay and still sync. */
   change: () => Promise<void>;
   scan: (text: string) => Promise<Verdict>;
+  /** Judges a ticket number staff typed. */
+  scanNumber: (typed: string) => Promise<Verdict>;
   syncNow: () => Promise<void>;
   dismissConflict: (scanId: string) => Promise<void>;
 }
@@ -73,8 +89,12 @@ const GateContext = createContext<Gate | undefined>(undefined);
 /** The setup of an engine that syncs waiting scans but scans nothing (no gate is set up). */
 const NO_GATE: GateSetup = { event_id: '', event_title: '', session_id: '', session_starts_at: '', gate: '' };
 
-/** How often waiting scans are retried and the counters refreshed while online. */
+/**
+ * How often waiting scans are retried, the counters refreshed (while on screen) and the ticket
+ * list downloaded again for offline use, while online.
+ */
 const SYNC_EVERY_MS = 5_000;
+const COUNTS_EVERY_MS = 3_000;
 const REFRESH_EVERY_MS = 20_000;
 /** How often an unanswered Boxoffice is tried again. */
 const PROBE_EVERY_MS = 5_000;
@@ -82,6 +102,7 @@ const PROBE_EVERY_MS = 5_000;
 export function GateProvider({ children }: { children: ReactNode }) {
   const auth = useAuth();
   const browserOnline = useOnline();
+  const visible = useVisible();
   const [reachable, setReachable] = useState(true);
   const online = browserOnline && reachable;
   const client = useMemo(() => createCheckInClient(auth.accessToken), [auth.accessToken]);
@@ -184,8 +205,8 @@ export function GateProvider({ children }: { children: ReactNode }) {
     return () => window.clearInterval(timer);
   }, [engine, browserOnline, runSync]);
 
-  // Live counters while online: the manifest says who entered at every gate. While Boxoffice
-  // does not answer, this is also the probe that notices it is back.
+  // The ticket list for offline use, kept fresh while online; it brings the counters too. While
+  // Boxoffice does not answer, this is also the probe that notices it is back.
   useEffect(() => {
     if (!engine?.setup.session_id || !browserOnline) return;
     const refresh = () =>
@@ -203,6 +224,26 @@ export function GateProvider({ children }: { children: ReactNode }) {
     const timer = window.setInterval(refresh, reachable ? REFRESH_EVERY_MS : PROBE_EVERY_MS);
     return () => window.clearInterval(timer);
   }, [engine, browserOnline, reachable]);
+
+  // Live counters: every gate's admissions within seconds, while on screen and answered.
+  useEffect(() => {
+    if (!engine?.setup.session_id || !browserOnline || !reachable || !visible) return;
+    let asking = false;
+    const timer = window.setInterval(() => {
+      // A slow answer is not asked for twice.
+      if (asking) return;
+      asking = true;
+      void engine
+        .refreshCounts()
+        .then(setSummary, (cause: unknown) => {
+          if (isUnreachable(cause)) setReachable(false);
+        })
+        .finally(() => {
+          asking = false;
+        });
+    }, COUNTS_EVERY_MS);
+    return () => window.clearInterval(timer);
+  }, [engine, browserOnline, reachable, visible]);
 
   const begin = useCallback(
     async (setup: GateSetup, key: SigningKey, manifest: Manifest) => {
@@ -225,11 +266,11 @@ export function GateProvider({ children }: { children: ReactNode }) {
     setStatus('setup');
   }, [db]);
 
-  const scan = useCallback(
-    async (text: string) => {
+  const judge = useCallback(
+    async (text: string, as: 'code' | 'number') => {
       if (!engine) throw new Error('choose a session first');
       const tried = onlineRef.current;
-      const verdict = await engine.scan(text);
+      const verdict = as === 'number' ? await engine.scanNumber(text) : await engine.scan(text);
       // Tried online, judged offline: Boxoffice did not answer, or the session has ended.
       if (tried && engine.lastLiveFailure === 'unreachable') setReachable(false);
       if (engine.lastLiveFailure === 'unauthorized') setSync({ kind: 'needs-sign-in' });
@@ -243,6 +284,8 @@ export function GateProvider({ children }: { children: ReactNode }) {
     },
     [engine, refreshQueue],
   );
+  const scan = useCallback((text: string) => judge(text, 'code'), [judge]);
+  const scanNumber = useCallback((typed: string) => judge(typed, 'number'), [judge]);
 
   const syncNow = useCallback(async () => {
     if (sync.kind === 'needs-sign-in') return auth.signIn();
@@ -271,6 +314,7 @@ export function GateProvider({ children }: { children: ReactNode }) {
       begin,
       change,
       scan,
+      scanNumber,
       syncNow,
       dismissConflict,
     }),
@@ -286,6 +330,7 @@ export function GateProvider({ children }: { children: ReactNode }) {
       begin,
       change,
       scan,
+      scanNumber,
       syncNow,
       dismissConflict,
     ],

@@ -1,6 +1,7 @@
 // The gate screen staff hold in their hand: the verdict of the last scan on top, where the
-// thumb does not cover it; the code field a hand-held scanner types into; the camera; then the
-// connection, the scans waiting to sync, conflicts and the counters.
+// thumb does not cover it; the code field a hand-held scanner types into and the ticket number
+// field for a code that will not scan; the camera; then the connection, the scans waiting to
+// sync, conflicts and the counters.
 import { Button, ErrorState, formatDateTime, LoadingState } from '@boxoffice/ui';
 import { type FormEvent, lazy, Suspense, useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { Verdict } from './engine.ts';
@@ -62,19 +63,22 @@ function ScanScreen() {
   const [count, setCount] = useState(0);
   const [camera, setCamera] = useState(false);
   const [code, setCode] = useState('');
+  const [number, setNumber] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const inputId = useId();
-  const { scan } = gate;
+  const numberId = useId();
+  const numberHintId = useId();
+  const { scan, scanNumber } = gate;
 
   // Codes are judged one after another in the order they came, however fast a scanner types.
-  const judge = useCallback(
-    (text: string) => {
+  const judgeAs = useCallback(
+    (text: string, as: 'code' | 'number') => {
       if (!text.trim()) return;
       chain.current = chain.current.then(async () => {
         let result: Verdict;
         try {
-          result = await scan(text);
+          result = await (as === 'number' ? scanNumber(text) : scan(text));
         } catch (cause) {
           result = {
             kind: 'refuse',
@@ -88,13 +92,22 @@ function ScanScreen() {
         setCount((n) => n + 1);
       });
     },
-    [scan],
+    [scan, scanNumber],
   );
+  const judge = useCallback((text: string) => judgeAs(text, 'code'), [judgeAs]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     judge(code);
     setCode('');
+    input.current?.focus();
+  };
+
+  // Back to the code field afterwards: a hand-held scanner types there, typing is the exception.
+  const submitNumber = (event: FormEvent) => {
+    event.preventDefault();
+    judgeAs(number, 'number');
+    setNumber('');
     input.current?.focus();
   };
 
@@ -153,6 +166,31 @@ function ScanScreen() {
             placeholder="Scan or type, then Enter"
           />
           <Button type="submit">Check</Button>
+        </div>
+      </form>
+      <form className="scan__entry" onSubmit={submitNumber}>
+        <label htmlFor={numberId} className="scan__label">
+          Ticket number
+        </label>
+        <p id={numberHintId} className="scan__hint">
+          When the code will not scan: the 12 letters and digits on the ticket.
+        </p>
+        <div className="scan__row">
+          <input
+            id={numberId}
+            className="bx-field__control scan__input scan__input--number"
+            value={number}
+            onChange={(event) => setNumber(event.target.value)}
+            aria-describedby={numberHintId}
+            autoComplete="off"
+            autoCapitalize="characters"
+            autoCorrect="off"
+            spellCheck={false}
+            enterKeyHint="go"
+            maxLength={24}
+            placeholder="K7Q2-9XMB-4TZ8"
+          />
+          <Button type="submit">Check number</Button>
         </div>
       </form>
       <div className="scan__camera">
@@ -289,7 +327,7 @@ function Counters() {
         <p className="counters__none">Nobody has been admitted yet.</p>
       )}
       <p className="counters__updated">
-        {gate.online ? 'Live' : 'Offline'} · list from {formatScanTime(summary.generated_at)}
+        {gate.online ? 'Live' : 'Offline'} · counted at {formatScanTime(summary.generated_at)}
       </p>
     </section>
   );

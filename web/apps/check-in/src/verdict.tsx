@@ -12,6 +12,7 @@ const REASON_TITLE: Record<RefusalReason, string> = {
   unknown_ticket: 'Unknown ticket',
   forbidden: 'Not your event',
   not_read: 'Code not recognised',
+  not_a_number: 'Not a ticket number',
 };
 
 /** "19:02:11" today, "Sat 3 Jan, 19:02" another day. */
@@ -46,7 +47,7 @@ export function VerdictPanel({ verdict, count }: { verdict: Verdict | undefined;
         ) : (
           <div className="verdict verdict--idle" data-scan="0">
             <p className="verdict__word">Ready</p>
-            <p className="verdict__detail">Scan a ticket, or type its code below.</p>
+            <p className="verdict__detail">Scan a ticket, or type its code or number below.</p>
           </div>
         )}
       </div>
@@ -70,6 +71,9 @@ function VerdictCard({ verdict, count, fresh }: { verdict: Verdict; count: numbe
           {[verdict.ticket.tierName, verdict.ticket.holderName].filter(Boolean).join(' · ') ||
             'Ticket checked'}
         </p>
+        {verdict.ticket.ticketNumber ? (
+          <p className="verdict__number">Ticket {verdict.ticket.ticketNumber}</p>
+        ) : null}
         {verdict.note ? <p className="verdict__note">{verdict.note}</p> : null}
         <p className="verdict__meta">
           {verdict.via === 'offline' ? 'Admitted offline' : 'Admitted'} at {formatScanTime(verdict.at)}
@@ -95,7 +99,9 @@ function VerdictCard({ verdict, count, fresh }: { verdict: Verdict; count: numbe
       {verdict.reason === 'already_admitted' ? null : <p className="verdict__detail">{verdict.message}</p>}
       {ticket && (seat || ticket.holderName) ? (
         <p className="verdict__meta">
-          {[seat, ticket.tierName, ticket.holderName].filter(Boolean).join(' · ')}
+          {[seat, ticket.tierName, ticket.holderName, ticket.ticketNumber && `Ticket ${ticket.ticketNumber}`]
+            .filter(Boolean)
+            .join(' · ')}
         </p>
       ) : null}
       {fresh ? null : <p className="verdict__meta">Ready for the next ticket</p>}

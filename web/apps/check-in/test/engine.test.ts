@@ -3,13 +3,16 @@ import { ApiError } from '@boxoffice/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Admission, CheckInClient, Manifest, OfflineScan, ScanResult } from '../src/api.ts';
 import { type CheckInDb, openCheckInDb } from '../src/db.ts';
-import { GateEngine, isConflict, storeManifest } from '../src/engine.ts';
+import { GateEngine, isConflict, normaliseTicketNumber, storeManifest } from '../src/engine.ts';
 import { importVerifyingKey, peekTicketCode } from '../src/qr.ts';
 import { signCode, type TestKey, testKey } from './tickets.ts';
 
 const SESSION = '01920000-0000-7000-8000-00000000aaaa';
 const OTHER_SESSION = '01920000-0000-7000-8000-00000000bbbb';
 const ticketId = (n: number) => `01920000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+const numberOf = (n: number) => `0000-0000-${String(n).padStart(4, '0')}`;
+/** The ticket a number names in the fake server: numbers end in the ticket's n. */
+const ticketOfNumber = (number: string) => ticketId(Number(number.slice(-4)));
 
 /** order-service's check-in rules, in memory: the first admission stands; scan ids replay. */
 class FakeServer {
@@ -27,8 +30,10 @@ class FakeServer {
       if (this.down) throw ApiError.network('POST', path, new TypeError('Failed to fetch'));
       if (this.signedOut) throw new ApiError(401, { code: 'unauthorized', message: 'sign in' }, 'POST', path);
       if (path === '/api/check-in/scans') {
-        const { qr, gate } = body as { qr: string; gate: string };
-        const claims = peekTicketCode(qr);
+        const { qr, ticket_number, gate } = body as { qr?: string; ticket_number?: string; gate: string };
+        const claims = ticket_number
+          ? { ticketId: ticketOfNumber(ticket_number), sessionId: SESSION, seatId: undefined, holderName: '' }
+          : peekTicketCode(qr ?? '');
         if (!claims) throw fail(422, {});
         if (this.refunded.has(claims.ticketId))
           throw fail(409, { code: 'ticket_not_valid', status: 'refunded' });
@@ -57,8 +62,9 @@ class FakeServer {
       const results = (body as { scans: OfflineScan[] }).scans.map((scan): ScanResult => {
         const replay = this.stored.get(scan.scan_id);
         if (replay) return replay;
-        const claims = peekTicketCode(scan.qr);
-        const id = claims?.ticketId ?? '';
+        const id = scan.ticket_number
+          ? ticketOfNumber(scan.ticket_number)
+          : (peekTicketCode(scan.qr ?? '')?.ticketId ?? '');
         const first = this.admitted.get(id);
         const result: ScanResult = first
           ? {
@@ -100,6 +106,7 @@ function manifest(
     gates: [],
     tickets: ids.map((n) => ({
       ticket_id: ticketId(n),
+      ticket_number: numberOf(n),
       seat_id: `A-${n}`,
       seat_label: `Row A, seat ${n}`,
       block_id: 'b',
@@ -270,6 +277,50 @@ describe('the gate engine', () => {
     await engine.scan(await code(1));
     await storeManifest(db, manifest([1]));
     expect(await engine.scan(await code(1))).toMatchObject({ reason: 'already_admitted' });
+  });
+
+  it('admits a typed ticket number online once, whatever its case and dashes', async () => {
+    const server = new FakeServer();
+    const engine = await engineFor(server, { value: true });
+    await storeManifest(db, manifest([4]));
+    expect(await engine.scanNumber('oooo ooo0 ooo4')).toMatchObject({ kind: 'admit', via: 'online' });
+    expect(await engine.scanNumber(numberOf(4))).toMatchObject({
+      kind: 'refuse',
+      reason: 'already_admitted',
+      admittedGate: 'north',
+      ticket: { ticketNumber: numberOf(4), seatLabel: 'Row A, seat 4' },
+    });
+    expect(await engine.scanNumber('K7Q2-9XMB')).toMatchObject({ reason: 'not_a_number' });
+    expect(server.admitted.size).toBe(1);
+  });
+
+  it('looks a typed number up in the manifest offline and syncs it by number', async () => {
+    const server = new FakeServer();
+    const online = { value: false };
+    const engine = await engineFor(server, online);
+    await storeManifest(db, manifest([5, 6]));
+    expect(await engine.scanNumber(numberOf(5).toLowerCase())).toMatchObject({
+      kind: 'admit',
+      via: 'offline',
+      ticket: { ticketNumber: numberOf(5), holderName: 'Holder 5' },
+    });
+    expect(await engine.scanNumber(numberOf(5))).toMatchObject({ reason: 'already_admitted' });
+    expect(await engine.scanNumber(numberOf(7))).toMatchObject({ reason: 'unknown_ticket', via: 'offline' });
+    const [queued] = await db.getAll('queue');
+    expect(queued).toMatchObject({ ticket_number: numberOf(5), session_id: SESSION, ticket_id: ticketId(5) });
+    expect(queued?.qr).toBeUndefined();
+    online.value = true;
+    expect(await engine.sync()).toEqual({ sent: 1, admitted: 1, conflicts: 0 });
+    expect(server.admitted.has(ticketId(5))).toBe(true);
+  });
+});
+
+describe('typed ticket numbers', () => {
+  it('are read as Crockford base32 and shown in groups of four', () => {
+    expect(normaliseTicketNumber(' k7q2 9xmb-4tz8 ')).toBe('K7Q2-9XMB-4TZ8');
+    expect(normaliseTicketNumber('OIL0OIL0OIL0')).toBe('0110-0110-0110');
+    for (const wrong of ['', 'K7Q2-9XMB-4TZ', 'K7Q2-9XMB-4TZ88', 'K7Q2-9XMB-4TZU', 'K7Q2_9XMB_4TZ8'])
+      expect(normaliseTicketNumber(wrong)).toBeUndefined();
   });
 });
 

@@ -410,6 +410,8 @@ export type components = {
             status: string;
             /** Format: uuid */
             ticket_id: string;
+            /** @description The number printed on the ticket, e.g. `K7Q2-9XMB-4TZ8`, for typed entry offline. */
+            ticket_number: string;
             /** Format: uuid */
             tier_id: string;
             tier_name?: string | null;
@@ -425,7 +427,8 @@ export type components = {
         };
         OfflineScan: {
             gate: string;
-            qr: string;
+            /** @description The text of the ticket's QR code. Give either this or `ticket_number`. */
+            qr?: string | null;
             /**
              * @description The device's own id for this scan (e.g. a UUID); a scan sent again with the same id
              *     gets the same result and admits no one.
@@ -437,6 +440,16 @@ export type components = {
              *     as now; later, or more than 14 days ago, the scan is refused (`invalid_scan_time`).
              */
             scanned_at: string;
+            /**
+             * Format: uuid
+             * @description The session the gate admits to; required with `ticket_number` and only then.
+             */
+            session_id?: string | null;
+            /**
+             * @description The ticket's number as typed by staff. Give either this or `qr`; needs `session_id`.
+             * @example K7Q2-9XMB-4TZ8
+             */
+            ticket_number?: string | null;
         };
         Order: {
             /**
@@ -598,8 +611,20 @@ export type components = {
         Scan: {
             /** @description Where the scan happened, e.g. `north-1`. */
             gate: string;
-            /** @description The text of the ticket's QR code. */
-            qr: string;
+            /** @description The text of the ticket's QR code. Give either this or `ticket_number`. */
+            qr?: string | null;
+            /**
+             * Format: uuid
+             * @description The session the gate admits to; required with `ticket_number`, which must name one of
+             *     its tickets, and only then (a QR code names its session itself).
+             */
+            session_id?: string | null;
+            /**
+             * @description The ticket's number as typed by staff (case, dashes and spaces do not matter; O reads
+             *     as 0, I and L as 1). Give either this or `qr`; needs `session_id`.
+             * @example K7Q2-9XMB-4TZ8
+             */
+            ticket_number?: string | null;
         };
         ScanBatch: {
             /** @description Up to 500 scans, in any order. */
@@ -617,6 +642,11 @@ export type components = {
             session_id: string;
             /** Format: uuid */
             ticket_id: string;
+            /**
+             * @description The number printed on the ticket, e.g. `K7Q2-9XMB-4TZ8`. Missing only from the stored
+             *     answer of an offline scan synced before tickets had numbers.
+             */
+            ticket_number?: string;
             /** Format: uuid */
             tier_id: string;
             tier_name?: string | null;
@@ -628,13 +658,35 @@ export type components = {
             message?: string | null;
             /**
              * @description `admitted`; `already_admitted` (the ticket's first admission stands: see `admitted_at`
-             *     and `admitted_gate`); `not_valid` (refunded or void); `invalid_code`;
-             *     `invalid_scan_time` (`scanned_at` in the future or too long ago); `unknown_ticket`;
+             *     and `admitted_gate`); `not_valid` (refunded or void); `invalid_code` (also a
+             *     `ticket_number` that cannot be one); `invalid_scan_time` (`scanned_at` in the future or
+             *     too long ago); `unknown_ticket` (also a number that names no ticket of `session_id`);
              *     `forbidden`.
              */
             outcome: string;
             scan_id: string;
             ticket?: null | components["schemas"]["ScannedTicket"];
+        };
+        /** @description The manifest's counts without its tickets: cheap enough for a gate to ask every few seconds. */
+        SessionCounts: {
+            /**
+             * Format: int64
+             * @description Valid tickets already admitted.
+             */
+            admitted: number;
+            /** Format: uuid */
+            event_id: string;
+            /**
+             * Format: int64
+             * @description Tickets that may enter (status `valid`), admitted or not.
+             */
+            expected: number;
+            /** @description Admissions per gate, busiest first. */
+            gates: components["schemas"]["GateCount"][];
+            /** Format: date-time */
+            generated_at: string;
+            /** Format: uuid */
+            session_id: string;
         };
         SessionRefundOutcome: {
             /**
@@ -698,6 +750,12 @@ export type components = {
             status: string;
             /** Format: uuid */
             ticket_id: string;
+            /**
+             * @description What a person reads out or types when the QR code cannot be scanned, e.g.
+             *     `K7Q2-9XMB-4TZ8` (Crockford base32).
+             * @example K7Q2-9XMB-4TZ8
+             */
+            ticket_number: string;
             /** Format: uuid */
             tier_id: string;
         };

@@ -1,0 +1,2 @@
+alter table ticket drop column ticket_number;
+drop function ticket_number_new();
