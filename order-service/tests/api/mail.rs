@@ -79,6 +79,14 @@ async fn a_purchase_mails_its_tickets_and_a_refund_says_so_each_once() {
         text.contains("Seat A1") && text.contains("Seat A2"),
         "{text}"
     );
+    // The number staff can type at the gate when a code will not scan.
+    for ticket in paid.body["tickets"].as_array().expect("tickets") {
+        let number = ticket["ticket_number"].as_str().expect("a ticket number");
+        assert!(
+            text.contains(&format!("(ticket {number})")),
+            "{number}: {text}"
+        );
+    }
     let html = confirmation.body_html(0).expect("an HTML part");
     assert!(
         html.contains("cid:ticket-"),
