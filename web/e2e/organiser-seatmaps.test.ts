@@ -253,6 +253,73 @@ describe('seat maps', () => {
     await keepScreenshot(page, 'organiser-session-map-phone');
   }, 120_000);
 
+  it('rotates a block from the keyboard and resizes it by its handle, each undoable', async () => {
+    const organisation = await createOrganisation('Handles', ['organiser@boxoffice.test']);
+    const event = await draftEvent(organisation.id, `Handles ${randomUUID().slice(0, 6)}`, [
+      'Stalls',
+      'Circle',
+    ]);
+    await call(
+      'PUT',
+      `/api/manage/events/${event.eventId}/layout`,
+      twoRowLayout(event.tiers[0] ?? '', event.tiers[1] ?? ''),
+    );
+    const { page } = await openPage('designer handles');
+    await signInAs(page, organisation.name);
+    await page.goto(`/manage/events/${event.eventId}/edit/seat-map`);
+    const panel = page.getByRole('complementary', { name: 'Selection and blocks' });
+    await panel.getByRole('button', { name: 'Main 2 × 5' }).click();
+    const rotation = panel.getByLabel('Rotation (degrees)');
+    const canvas = page.getByRole('application', { name: /^Seat map:/ });
+
+    await canvas.focus();
+    await page.keyboard.press(']');
+    await page.keyboard.press(']');
+    await expect.poll(() => rotation.inputValue()).toBe('30');
+    // Undo clears the selection: the block is chosen again to read its angle.
+    const select = () => panel.getByRole('button', { name: /^Main 2 × / }).click();
+    await page.keyboard.press('Control+z');
+    await select();
+    await expect.poll(() => rotation.inputValue()).toBe('15');
+    await panel.getByRole('button', { name: 'Rotate 15° left' }).click();
+    await expect.poll(() => rotation.inputValue()).toBe('0');
+    await page.keyboard.press('Control+z');
+    await select();
+    await expect.poll(() => rotation.inputValue()).toBe('15');
+
+    // The east handle dragged two seats further along the block's own axis: two seats more per row.
+    const centreOf = async (handle: string) => {
+      const box = await page.locator(`[data-handle="${handle}"]`).boundingBox();
+      if (!box) throw new Error(`no ${handle} handle`);
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const west = await centreOf('w');
+    const east = await centreOf('e');
+    const seat = { x: (east.x - west.x) / 5, y: (east.y - west.y) / 5 };
+    await page.mouse.move(east.x, east.y);
+    await page.mouse.down();
+    await page.mouse.move(east.x + seat.x, east.y + seat.y, { steps: 4 });
+    await page.mouse.move(east.x + seat.x * 2, east.y + seat.y * 2, { steps: 4 });
+    await keepScreenshot(page, 'organiser-designer-resize-drag');
+    await page.mouse.up();
+    await expect.poll(() => panel.getByLabel('Seats per row').inputValue()).toBe('7');
+    await page.getByText(/^14 seats · 0 standing · unsaved changes/).waitFor();
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-designer-handles');
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText(/^10 seats · 0 standing/).waitFor();
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await page.getByText(/^14 seats · 0 standing · unsaved changes/).waitFor();
+    await page.getByRole('button', { name: 'Save seat map' }).click();
+    await page.getByText(/^14 seats · 0 standing · saved/).waitFor();
+    const stored = await call<{ layout: { blocks: { columns?: number; rotation?: number }[] } }>(
+      'GET',
+      `/api/manage/events/${event.eventId}/layout`,
+    );
+    expect([stored.layout.blocks[0]?.columns, stored.layout.blocks[0]?.rotation]).toEqual([7, 15]);
+  }, 120_000);
+
   it('shows an empty template list and explains how to fill it, on a phone', async () => {
     const organisation = await createOrganisation('No Templates', ['organiser@boxoffice.test']);
     const event = await draftEvent(organisation.id, `Templateless ${randomUUID().slice(0, 6)}`, ['Stalls']);

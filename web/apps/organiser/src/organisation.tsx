@@ -15,6 +15,9 @@ interface Organisations {
   select: (organisationId: string) => void;
 }
 
+/** At most this many pages of organisations are read (10,000 organisations). */
+const MAX_PAGES = 100;
+
 const OrganisationContext = createContext<Organisations | undefined>(undefined);
 
 export function OrganisationProvider({ children }: { children: ReactNode }) {
@@ -23,11 +26,17 @@ export function OrganisationProvider({ children }: { children: ReactNode }) {
   const list = useRemote<Organisation[]>(
     async (signal) => {
       if (!allowed) return [];
-      const page = await auth.api.manage.get('/api/manage/organisations', {
-        query: { per_page: 100 },
-        signal,
-      });
-      return page.items;
+      // The API pages 100 at a time; a person in more organisations than that sees them all.
+      const items: Organisation[] = [];
+      for (let page = 1; page <= MAX_PAGES; page += 1) {
+        const answer = await auth.api.manage.get('/api/manage/organisations', {
+          query: { page, per_page: 100 },
+          signal,
+        });
+        items.push(...answer.items);
+        if (answer.items.length === 0 || items.length >= answer.total) break;
+      }
+      return items;
     },
     [auth.api, allowed],
   );

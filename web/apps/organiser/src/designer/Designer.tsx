@@ -31,7 +31,9 @@ import {
   addBlocks,
   assignTier,
   blockBounds,
+  blockCentre,
   blockCornersOf,
+  blockPoint,
   blockSize,
   type Command,
   capacityOf,
@@ -44,6 +46,7 @@ import {
   execute,
   fromLayout,
   type History,
+  handleAnchor,
   historyOf,
   marquee,
   moveBlocks,
@@ -52,12 +55,19 @@ import {
   newStandingBlock,
   type Problem,
   positionKey,
+  RESIZE_HANDLES,
+  type ResizeHandle,
   redo,
   replaceBlocks,
+  resizeBlock,
+  resizedBlock,
+  rotateBlocks,
+  rotatedBlock,
   type SeatedBlock,
   type SeatPick,
   seatIdOf,
   seatsByLabel,
+  setBlockRotation,
   setSeatsRemoved,
   toLayout,
   undo,
@@ -122,7 +132,29 @@ type Drag =
       seat: [number, number] | null;
     }
   | { kind: 'marquee'; from: Point; to: Point; additive: boolean }
-  | { kind: 'pan'; last: Point };
+  | { kind: 'pan'; last: Point }
+  | { kind: 'resize'; block: string; handle: ResizeHandle; to: Point }
+  | { kind: 'rotate'; block: string; angle: number };
+
+/** Screen pixels between a block's top edge and its rotate handle. */
+const ROTATE_HANDLE_OFFSET = 28;
+/** How close (screen pixels) a press must be to a handle to take it. */
+const HANDLE_REACH = 9;
+const HANDLE_CURSORS: Record<ResizeHandle, string> = {
+  n: 'ns-resize',
+  s: 'ns-resize',
+  e: 'ew-resize',
+  w: 'ew-resize',
+  ne: 'nesw-resize',
+  sw: 'nesw-resize',
+  nw: 'nwse-resize',
+  se: 'nwse-resize',
+};
+
+/** The angle (degrees, clockwise from up) from a block's centre to a point: what the rotate handle points at. */
+function angleTowards(centre: Point, point: Point): number {
+  return (Math.atan2(point.y - centre.y, point.x - centre.x) * 180) / Math.PI + 90;
+}
 
 export function SeatMapStep({ event, next }: { event: EventRecord; next: string }) {
   const auth = useAuth();
@@ -337,6 +369,40 @@ export function Designer({
     return camera ? camera.screenToWorld(screen) : screen;
   };
   const toScreen = (point: Point): Point => (camera ? camera.worldToScreen(point) : point);
+  const only = selection.blocks.size === 1 ? model.blocks.find((b) => selection.blocks.has(b.id)) : undefined;
+  // A block being resized or rotated is drawn as it will be when the pointer is let go.
+  const transformed = (block: DesignBlock): DesignBlock => {
+    if (drag?.kind === 'resize' && drag.block === block.id) return resizedBlock(block, drag.handle, drag.to);
+    if (drag?.kind === 'rotate' && drag.block === block.id) return rotatedBlock(block, drag.angle);
+    return block;
+  };
+  const handlePoints = (block: DesignBlock): { handle: ResizeHandle | 'rotate'; at: Point }[] => {
+    const corners = blockCornersOf(block).map(toScreen);
+    const [a = { x: 0, y: 0 }, b = a, , d = a] = corners;
+    // Edge handles only where the block is big enough on screen to grab them apart from it.
+    const roomy = Math.hypot(b.x - a.x, b.y - a.y) >= 40 && Math.hypot(d.x - a.x, d.y - a.y) >= 40;
+    const points: { handle: ResizeHandle | 'rotate'; at: Point }[] = roomy
+      ? RESIZE_HANDLES.map((handle) => {
+          const { u, v } = handleAnchor(handle);
+          return { handle, at: toScreen(blockPoint(block, u, v)) };
+        })
+      : [];
+    const top = toScreen(blockPoint(block, 0.5, 0));
+    const r = (block.rotation * Math.PI) / 180;
+    points.push({
+      handle: 'rotate',
+      at: { x: top.x + Math.sin(r) * ROTATE_HANDLE_OFFSET, y: top.y - Math.cos(r) * ROTATE_HANDLE_OFFSET },
+    });
+    return points;
+  };
+  const handleAtScreen = (block: DesignBlock, screen: Point): ResizeHandle | 'rotate' | null => {
+    let best: { handle: ResizeHandle | 'rotate'; distance: number } | null = null;
+    for (const { handle, at } of handlePoints(block)) {
+      const distance = Math.hypot(at.x - screen.x, at.y - screen.y);
+      if (distance <= HANDLE_REACH && (!best || distance < best.distance)) best = { handle, distance };
+    }
+    return best?.handle ?? null;
+  };
   const redraw = () => {
     view.current?.invalidate();
     setCameraVersion((n) => n + 1);
@@ -360,6 +426,15 @@ export function Designer({
     const world = toWorld(event);
     if (event.button === 1 || event.button === 2 || spaceHeld.current) {
       setDrag({ kind: 'pan', last: { x: event.clientX, y: event.clientY } });
+      return;
+    }
+    const handle = only ? handleAtScreen(only, toScreen(world)) : null;
+    if (only && handle === 'rotate') {
+      setDrag({ kind: 'rotate', block: only.id, angle: only.rotation });
+      return;
+    }
+    if (only && handle) {
+      setDrag({ kind: 'resize', block: only.id, handle, to: world });
       return;
     }
     const block = blockAt(model, world);
@@ -386,6 +461,18 @@ export function Designer({
       return;
     }
     const world = toWorld(event);
+    if (drag.kind === 'resize') {
+      setDrag({ ...drag, to: world });
+      return;
+    }
+    if (drag.kind === 'rotate') {
+      const block = model.blocks.find((b) => b.id === drag.block);
+      if (!block) return;
+      const raw = angleTowards(blockCentre(block), world);
+      // Shift snaps to 15° steps, as [ and ] turn; otherwise whole degrees.
+      setDrag({ ...drag, angle: event.shiftKey ? Math.round(raw / 15) * 15 : Math.round(raw) });
+      return;
+    }
     const scale = camera?.scale ?? 1;
     const moved =
       drag.kind === 'move' &&
@@ -396,6 +483,14 @@ export function Designer({
     const current = drag;
     setDrag(null);
     if (!current || current.kind === 'pan') return;
+    if (current.kind === 'resize') {
+      run((m) => resizeBlock(m, current.block, current.handle, current.to));
+      return;
+    }
+    if (current.kind === 'rotate') {
+      run((m) => setBlockRotation(m, current.block, current.angle));
+      return;
+    }
     if (current.kind === 'marquee') {
       const rect = {
         minX: Math.min(current.from.x, current.to.x),
@@ -579,6 +674,15 @@ export function Designer({
       setHelpOpen(true);
       return;
     }
+    // [ and ] turn by 15°; with Shift ({ and } on most layouts) by 1°.
+    const turn = { '[': -15, ']': 15, '{': -1, '}': 1 }[event.key];
+    if (turn !== undefined && selectedBlocks.length) {
+      event.preventDefault();
+      run((m) =>
+        rotateBlocks(m, selectedBlocks, event.shiftKey && Math.abs(turn) === 15 ? Math.sign(turn) : turn),
+      );
+      return;
+    }
     const arrows: Record<string, Point> = {
       ArrowLeft: { x: -1, y: 0 },
       ArrowRight: { x: 1, y: 0 },
@@ -688,7 +792,6 @@ export function Designer({
         : new Set([drag.block])
       : new Set<string>();
   const problemIds = new Set(problems.map((p) => p.blockId));
-  const only = selectedBlocks.length === 1 ? model.blocks.find((b) => b.id === selectedBlocks[0]) : undefined;
   const capacity = capacityOf(model);
   const marqueeRect =
     drag?.kind === 'marquee'
@@ -789,10 +892,11 @@ export function Designer({
             onWheel={onWheel}
             onContextMenu={(e) => e.preventDefault()}
           >
-            {model.blocks.map((block, index) => {
-              const moving = offset && movingIds.has(block.id);
+            {model.blocks.map((original, index) => {
+              const block = transformed(original);
+              const moving = (offset && movingIds.has(block.id)) || block !== original;
               const corners = blockCornersOf(block).map((c) =>
-                toScreen(moving ? { x: c.x + offset.x, y: c.y + offset.y } : c),
+                toScreen(offset && movingIds.has(block.id) ? { x: c.x + offset.x, y: c.y + offset.y } : c),
               );
               const selected = selection.blocks.has(block.id);
               const partly = selection.seats.has(block.id);
@@ -814,6 +918,47 @@ export function Designer({
                 </g>
               );
             })}
+            {only && (!drag || drag.kind === 'resize' || drag.kind === 'rotate')
+              ? (() => {
+                  const shown = transformed(only);
+                  const points = handlePoints(shown);
+                  const top = toScreen(blockPoint(shown, 0.5, 0));
+                  const knob = points.find((point) => point.handle === 'rotate')?.at ?? top;
+                  return (
+                    <g className="handles">
+                      <line x1={top.x} y1={top.y} x2={knob.x} y2={knob.y} className="handles__stem" />
+                      {points.map(({ handle, at }) =>
+                        handle === 'rotate' ? (
+                          <circle
+                            key={handle}
+                            cx={at.x}
+                            cy={at.y}
+                            r={6}
+                            className="handles__rotate"
+                            data-handle="rotate"
+                          />
+                        ) : (
+                          <rect
+                            key={handle}
+                            x={at.x - 5}
+                            y={at.y - 5}
+                            width={10}
+                            height={10}
+                            className="handles__resize"
+                            data-handle={handle}
+                            style={{ cursor: HANDLE_CURSORS[handle] }}
+                          />
+                        ),
+                      )}
+                      {drag?.kind === 'rotate' ? (
+                        <text x={knob.x + 10} y={knob.y - 8} className="outline__label">
+                          {shown.rotation}°
+                        </text>
+                      ) : null}
+                    </g>
+                  );
+                })()
+              : null}
             {marqueeRect ? <rect className="marquee" {...marqueeRect} /> : null}
           </svg>
           {model.blocks.length === 0 ? (
@@ -839,7 +984,16 @@ export function Designer({
             onRestoreSeats={() => removeSeats(false)}
             onDelete={deleteSelection}
             onDuplicate={duplicateSelection}
+            onRotate={(by) => {
+              if (selectedBlocks.length) run((m) => rotateBlocks(m, selectedBlocks, by));
+            }}
             onEdit={(id, patch) => {
+              const keys = Object.keys(patch);
+              if (keys.length === 1 && patch.rotation !== undefined) {
+                const rotation = patch.rotation;
+                run((m) => setBlockRotation(m, id, rotation));
+                return;
+              }
               run((m) => editBlock(m, id, patch));
               if (patch.id && patch.id !== id)
                 setSelection({ blocks: new Set([patch.id]), seats: new Map() });
@@ -934,15 +1088,18 @@ export function Designer({
       </div>
       {organisationId ? (
         <>
-          <SaveTemplateDialog
-            open={templateDialog === 'save'}
-            organisationId={organisationId}
-            model={model}
-            onClose={() => setTemplateDialog(null)}
-          />
-          {offerTemplates ? (
+          {/* Mounted only while open, so their text (capacities) is not on the page twice. */}
+          {templateDialog === 'save' ? (
+            <SaveTemplateDialog
+              open
+              organisationId={organisationId}
+              model={model}
+              onClose={() => setTemplateDialog(null)}
+            />
+          ) : null}
+          {offerTemplates && templateDialog === 'start' ? (
             <StartFromTemplateDialog
-              open={templateDialog === 'start'}
+              open
               organisationId={organisationId}
               tiers={tiers}
               current={model}
@@ -982,6 +1139,11 @@ const SHORTCUTS: [string, string][] = [
   ['Ctrl + A', 'Select every block'],
   ['Delete', 'Remove the selected seats, or delete the selected blocks'],
   ['T', 'Give the selection the chosen tier'],
+  ['[ / ]', 'Rotate the selected blocks 15° left / right around their centres (Shift: 1°)'],
+  [
+    'Drag a handle',
+    'Resize the selected block from that edge or corner; the round handle above it rotates (Shift: 15° steps)',
+  ],
   ['Arrow keys', 'Move the selected blocks (Shift: further); with nothing selected, pan'],
   ['Alt + arrow keys', 'Pan the map'],
   ['+ / −', 'Zoom in / out'],
@@ -1144,6 +1306,7 @@ function SelectionPanel({
   onRestoreSeats,
   onDelete,
   onDuplicate,
+  onRotate,
   onEdit,
   onSelectSeats,
 }: {
@@ -1159,6 +1322,7 @@ function SelectionPanel({
   onRestoreSeats: () => void;
   onDelete: () => void;
   onDuplicate: () => void;
+  onRotate: (by: number) => void;
   onEdit: (id: string, patch: Partial<DesignBlock>) => void;
   onSelectSeats: (block: SeatedBlock, text: string) => string[];
 }) {
@@ -1265,6 +1429,16 @@ function SelectionPanel({
           </Button>
           <Button variant="danger" onClick={onDelete} aria-keyshortcuts="Delete">
             Delete
+          </Button>
+        </div>
+      ) : null}
+      {blocks ? (
+        <div className="designer__row">
+          <Button variant="secondary" onClick={() => onRotate(-15)} aria-keyshortcuts="[">
+            Rotate 15° left
+          </Button>
+          <Button variant="secondary" onClick={() => onRotate(15)} aria-keyshortcuts="]">
+            Rotate 15° right
           </Button>
         </div>
       ) : null}

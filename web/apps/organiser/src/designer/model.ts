@@ -366,6 +366,139 @@ export function moveBlocks(model: DesignModel, ids: Iterable<string>, dx: number
   );
 }
 
+/** An angle in degrees as the designer keeps it: in (-180, 180], rounded to a hundredth. */
+export function normaliseAngle(degrees: number): number {
+  let angle = ((degrees % 360) + 360) % 360;
+  if (angle > 180) angle -= 360;
+  return Math.round(angle * 100) / 100;
+}
+
+/** The block's centre in world coordinates. */
+export function blockCentre(block: DesignBlock): { x: number; y: number } {
+  const { width, height } = blockSize(block);
+  const r = (block.rotation * Math.PI) / 180;
+  return {
+    x: block.x + (width / 2) * Math.cos(r) - (height / 2) * Math.sin(r),
+    y: block.y + (width / 2) * Math.sin(r) + (height / 2) * Math.cos(r),
+  };
+}
+
+/** The block turned to `rotation` degrees around its centre (blocks turn around their middle, not their corner). */
+export function rotatedBlock<T extends DesignBlock>(block: T, rotation: number): T {
+  const angle = normaliseAngle(rotation);
+  if (angle === block.rotation) return block;
+  const centre = blockCentre(block);
+  const { width, height } = blockSize(block);
+  const r = (angle * Math.PI) / 180;
+  // The corner stays on the canvas (the API takes positions from 0), so a block turned at the very edge shifts in.
+  const x = Math.max(0, centre.x - (width / 2) * Math.cos(r) + (height / 2) * Math.sin(r));
+  const y = Math.max(0, centre.y - (width / 2) * Math.sin(r) - (height / 2) * Math.cos(r));
+  return { ...block, rotation: angle, x: Math.round(x * 100) / 100, y: Math.round(y * 100) / 100 };
+}
+
+/** Turns each block by `degrees` around its own centre: one command for the lot. */
+export function rotateBlocks(model: DesignModel, ids: Iterable<string>, degrees: number): Command {
+  return updateBlocks(model, ids, (block) => rotatedBlock(block, block.rotation + degrees), 'Rotate');
+}
+
+/** Turns one block to an absolute angle around its centre (the rotate handle). */
+export function setBlockRotation(model: DesignModel, id: string, rotation: number): Command {
+  return updateBlocks(model, [id], (block) => rotatedBlock(block, rotation), 'Rotate');
+}
+
+/** Which edge or corner is dragged: the opposite one stays where it is. */
+export type ResizeHandle = 'n' | 'e' | 's' | 'w' | 'ne' | 'nw' | 'se' | 'sw';
+
+export const RESIZE_HANDLES: readonly ResizeHandle[] = ['nw', 'n', 'ne', 'e', 'se', 's', 'sw', 'w'];
+
+/** Where a handle sits on the block, as fractions of its width and height. */
+export function handleAnchor(handle: ResizeHandle): { u: number; v: number } {
+  return {
+    u: handle.includes('w') ? 0 : handle.includes('e') ? 1 : 0.5,
+    v: handle.includes('n') ? 0 : handle.includes('s') ? 1 : 0.5,
+  };
+}
+
+/** A point of the block given in fractions of its size, in world coordinates. */
+export function blockPoint(block: DesignBlock, u: number, v: number): { x: number; y: number } {
+  const { width, height } = blockSize(block);
+  const r = (block.rotation * Math.PI) / 180;
+  const lx = u * width;
+  const ly = v * height;
+  return {
+    x: block.x + lx * Math.cos(r) - ly * Math.sin(r),
+    y: block.y + lx * Math.sin(r) + ly * Math.cos(r),
+  };
+}
+
+const MIN_AREA_SIZE = 10;
+const MAX_AREA_SIZE = 100_000;
+const MAX_GRID = 1000;
+
+/**
+ * The block as it would be with `handle` dragged to `to` (world coordinates): the edges the
+ * handle names follow the pointer along the block's own axes, the opposite edges stay put. A
+ * seated block snaps to whole rows and seats; seats keep their row and seat labels from the
+ * top-left corner, so a grid dragged at its left or top edge gains or loses rows and seats on
+ * the right or bottom and moves over.
+ */
+export function resizedBlock<T extends DesignBlock>(
+  block: T,
+  handle: ResizeHandle,
+  to: { x: number; y: number },
+): T {
+  const { width, height } = blockSize(block);
+  const r = (block.rotation * Math.PI) / 180;
+  const cos = Math.cos(r);
+  const sin = Math.sin(r);
+  // The pointer in the block's own coordinates (origin at its corner, x along its rows).
+  const dx = to.x - block.x;
+  const dy = to.y - block.y;
+  const lx = dx * cos + dy * sin;
+  const ly = -dx * sin + dy * cos;
+  let left = 0;
+  let top = 0;
+  let right = width;
+  let bottom = height;
+  if (handle.includes('e')) right = lx;
+  if (handle.includes('w')) left = lx;
+  if (handle.includes('s')) bottom = ly;
+  if (handle.includes('n')) top = ly;
+  const step = block.kind === 'seated' ? SEAT_PITCH : 1;
+  const min = block.kind === 'seated' ? SEAT_PITCH : MIN_AREA_SIZE;
+  const max = block.kind === 'seated' ? SEAT_PITCH * MAX_GRID : MAX_AREA_SIZE;
+  const snap = (size: number) => Math.min(max, Math.max(min, Math.round(size / step) * step));
+  const newWidth = snap(right - left);
+  const newHeight = snap(bottom - top);
+  // The fixed edges: a dragged west or north edge moves the corner by what the size changed.
+  const shiftX = handle.includes('w') ? width - newWidth : 0;
+  const shiftY = handle.includes('n') ? height - newHeight : 0;
+  const x = Math.max(0, Math.round((block.x + shiftX * cos - shiftY * sin) * 100) / 100);
+  const y = Math.max(0, Math.round((block.y + shiftX * sin + shiftY * cos) * 100) / 100);
+  if (newWidth === width && newHeight === height) return block;
+  if (block.kind === 'seated') {
+    const rows = Math.round(newHeight / SEAT_PITCH);
+    const columns = Math.round(newWidth / SEAT_PITCH);
+    return { ...block, x, y, rows, columns };
+  }
+  return { ...block, x, y, width: newWidth, height: newHeight };
+}
+
+/** One resize as a command (a grid that shrinks forgets overrides outside it, as editBlock does). */
+export function resizeBlock(
+  model: DesignModel,
+  id: string,
+  handle: ResizeHandle,
+  to: { x: number; y: number },
+): Command {
+  const block = model.blocks[indexOf(model, id)];
+  if (!block) return { label: 'Resize', changes: [] };
+  const resized = resizedBlock(block, handle, to);
+  if (resized === block) return { label: 'Resize', changes: [] };
+  const { id: _id, kind: _kind, ...patch } = resized;
+  return { ...editBlock(model, id, patch as Partial<DesignBlock>), label: 'Resize' };
+}
+
 export function duplicateBlocks(model: DesignModel, ids: Iterable<string>): Command {
   const copies: DesignBlock[] = [];
   let scratch = model;
