@@ -251,6 +251,18 @@ describe('seat maps', () => {
     await page.getByText('This session has its own seat map.').waitFor();
     await expectAccessible(page);
     await keepScreenshot(page, 'organiser-session-map-phone');
+
+    // A session on sale keeps its map: the page says why instead of opening the designer.
+    await call('POST', `/api/manage/sessions/${untouched}/status`, { status: 'ON_SALE' });
+    await page.goto(`/manage/events/${event.eventId}/sessions/${untouched}/seat-map`);
+    await page.getByRole('heading', { name: 'This session is on sale' }).waitFor();
+    await page.getByText(/can only change before it goes on sale/).waitFor();
+    await expect(page.getByRole('button', { name: 'Save seat map' }).count()).resolves.toBe(0);
+    await expectAccessible(page);
+    await keepScreenshot(page, 'organiser-session-map-on-sale-phone');
+    // A session that is not this event's is not found.
+    await page.goto(`/manage/events/${event.eventId}/sessions/${randomUUID()}/seat-map`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
   }, 120_000);
 
   it('rotates a block from the keyboard and resizes it by its handle, each undoable', async () => {
