@@ -330,6 +330,13 @@ describe('seat maps', () => {
       `/api/manage/events/${event.eventId}/layout`,
     );
     expect([stored.layout.blocks[0]?.columns, stored.layout.blocks[0]?.rotation]).toEqual([7, 15]);
+
+    // From the keyboard: one row deeper.
+    await select();
+    await canvas.focus();
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.getByText(/^21 seats · 0 standing · unsaved changes/).waitFor();
+    await expect.poll(() => panel.getByLabel('Rows', { exact: true }).inputValue()).toBe('3');
   }, 120_000);
 
   it('shows an empty template list and explains how to fill it, on a phone', async () => {

@@ -14,6 +14,7 @@ import {
   pickSeats,
   redo,
   resizeBlock,
+  resizeBySteps,
   rotateBlocks,
   setBlockRotation,
   setSeatsRemoved,
@@ -160,5 +161,20 @@ describe('resizing', () => {
     expect(handleAnchor('nw')).toEqual({ u: 0, v: 0 });
     expect(handleAnchor('e')).toEqual({ u: 1, v: 0.5 });
     expect(handleAnchor('s')).toEqual({ u: 0.5, v: 1 });
+  });
+
+  it('resizes by whole steps from the keyboard, also when rotated', () => {
+    const base = stageAndGrid();
+    let history = execute(historyOf(base), rotateBlocks(base, ['A'], 30));
+    const before = history.model.blocks[1];
+    if (!before) throw new Error('no grid');
+    history = execute(history, resizeBySteps(history.model, 'A', 1, -1));
+    const grid = history.model.blocks[1];
+    expect(grid?.kind === 'seated' && [grid.rows, grid.columns, grid.rotation]).toEqual([3, 7, 30]);
+    near(blockPoint(grid ?? before, 0, 0), blockPoint(before, 0, 0));
+    history = execute(history, resizeBySteps(history.model, 'STAGE', -2, 1));
+    const stage = history.model.blocks[0];
+    expect(stage?.kind === 'area' && [stage.width, stage.height]).toEqual([180, 110]);
+    expect(undo(history).model.blocks[0]).toEqual(base.blocks[0]);
   });
 });

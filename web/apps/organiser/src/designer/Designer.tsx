@@ -60,6 +60,7 @@ import {
   redo,
   replaceBlocks,
   resizeBlock,
+  resizeBySteps,
   resizedBlock,
   rotateBlocks,
   rotatedBlock,
@@ -690,6 +691,13 @@ export function Designer({
       ArrowDown: { x: 0, y: 1 },
     };
     const arrow = arrows[event.key];
+    // Alt + Shift + arrows resize the one selected block by a seat (or 10 units) right and down.
+    if (arrow && only && event.altKey && event.shiftKey) {
+      event.preventDefault();
+      const id = only.id;
+      run((m) => resizeBySteps(m, id, arrow.x, arrow.y));
+      return;
+    }
     if (arrow && selectedBlocks.length && !event.altKey) {
       event.preventDefault();
       const step = event.shiftKey ? SEAT_PITCH * 5 : SEAT_PITCH / 3;
@@ -1139,6 +1147,10 @@ const SHORTCUTS: [string, string][] = [
   ['Ctrl + A', 'Select every block'],
   ['Delete', 'Remove the selected seats, or delete the selected blocks'],
   ['T', 'Give the selection the chosen tier'],
+  [
+    'Alt + Shift + arrow keys',
+    'Resize the selected block: a seat (or 10 units) wider, narrower, deeper or shallower',
+  ],
   ['[ / ]', 'Rotate the selected blocks 15° left / right around their centres (Shift: 1°)'],
   [
     'Drag a handle',

@@ -499,6 +499,21 @@ export function resizeBlock(
   return { ...editBlock(model, id, patch as Partial<DesignBlock>), label: 'Resize' };
 }
 
+/** How far one keyboard resize step goes: a seat for a seated block, 10 units for an area. */
+export function resizeStep(block: DesignBlock): number {
+  return block.kind === 'seated' ? SEAT_PITCH : MIN_AREA_SIZE;
+}
+
+/** Grows (or with negative steps shrinks) a block by whole steps to the right and down, its corner staying put. */
+export function resizeBySteps(model: DesignModel, id: string, columns: number, rows: number): Command {
+  const block = model.blocks[indexOf(model, id)];
+  if (!block) return { label: 'Resize', changes: [] };
+  const { width, height } = blockSize(block);
+  const step = resizeStep(block);
+  const corner = blockPoint(block, (width + columns * step) / width, (height + rows * step) / height);
+  return resizeBlock(model, id, 'se', corner);
+}
+
 export function duplicateBlocks(model: DesignModel, ids: Iterable<string>): Command {
   const copies: DesignBlock[] = [];
   let scratch = model;
