@@ -252,6 +252,13 @@ describe('seat maps', () => {
     await expectAccessible(page);
     await keepScreenshot(page, 'organiser-session-map-phone');
 
+    // The event page marks the session that has its own map, and only that one.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`/manage/events/${event.eventId}`);
+    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    await expect(page.getByText('own seat map', { exact: true }).count()).resolves.toBe(1);
+    await keepScreenshot(page, 'organiser-event-page-own-map');
+
     // A session on sale keeps its map: the page says why instead of opening the designer.
     await call('POST', `/api/manage/sessions/${untouched}/status`, { status: 'ON_SALE' });
     await page.goto(`/manage/events/${event.eventId}/sessions/${untouched}/seat-map`);

@@ -66,6 +66,9 @@ pub struct Session {
     pub status: SessionStatus,
     /// Seats plus standing places, from the session's seat map (0 until it has one).
     pub capacity: i64,
+    /// True once the session's map was saved on its own: it diverges from the event's map,
+    /// whose later changes no longer reach it.
+    pub own_seat_map: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -75,6 +78,7 @@ const SESSION_SELECT: &str =
     "select s.session_id, s.event_id, s.venue_id, s.mode, s.starts_at, s.ends_at,
         s.sales_start_at, s.sales_end_at, s.status,
         coalesce(l.seat_count + l.standing_capacity, 0)::bigint as capacity,
+        coalesce(l.diverged, false) as own_seat_map,
         s.created_at, s.updated_at, s.version
     from session s left join session_layout l using (session_id)";
 

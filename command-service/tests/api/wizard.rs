@@ -175,6 +175,21 @@ async fn a_session_follows_the_event_layout_until_it_has_its_own() {
     );
     assert_eq!(early_map.body["diverged"], true);
     assert_eq!(late_map.body["diverged"], false);
+    let sessions = app
+        .get(&format!("/api/manage/events/{event}/sessions"), &token)
+        .await;
+    let own: Vec<bool> = sessions
+        .body
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|session| session["own_seat_map"].as_bool().expect("own_seat_map"))
+        .collect();
+    assert_eq!(
+        own,
+        [true, false],
+        "the list says which session has its own map"
+    );
 }
 
 #[tokio::test]

@@ -265,7 +265,17 @@ export function EventPage() {
                       <td data-label="Venue">
                         {venue ? `${venue.name}, ${venue.city}` : session.mode === 'online' ? 'Online' : '—'}
                       </td>
-                      <td data-label="Places">{session.capacity.toLocaleString()}</td>
+                      <td data-label="Places">
+                        {session.capacity.toLocaleString()}
+                        {session.own_seat_map ? (
+                          <span
+                            className="bx-badge own-map"
+                            title="Edited on its own: changes to the event's seat map do not reach it"
+                          >
+                            own seat map
+                          </span>
+                        ) : null}
+                      </td>
                       <td data-label="Status">
                         <span className={`bx-badge status status--${session.status.toLowerCase()}`}>
                           {STATUS_WORDS[session.status]}

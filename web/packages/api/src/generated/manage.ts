@@ -617,6 +617,11 @@ export type components = {
             /** Format: uuid */
             event_id: string;
             mode: components["schemas"]["SessionMode"];
+            /**
+             * @description True once the session's map was saved on its own: it diverges from the event's map,
+             *     whose later changes no longer reach it.
+             */
+            own_seat_map: boolean;
             /** Format: date-time */
             sales_end_at: string;
             /** Format: date-time */
