@@ -1,13 +1,16 @@
 use anyhow::Context;
 use clap::Parser;
 use command_service::config::Command;
-use command_service::{App, Config, MIGRATOR};
+use command_service::{App, Config, MIGRATOR, SERVICE};
 use service_runtime::{shutdown, telemetry};
 
 fn main() -> anyhow::Result<()> {
     let config = Config::parse();
-    telemetry::init(&config.log)?;
-    tokio::runtime::Runtime::new()?.block_on(async {
+    let runtime = tokio::runtime::Runtime::new()?;
+    // Declared after the runtime so it is dropped first: flushing the last spans on the way
+    // out (after the shutdown signal) needs the runtime's workers.
+    let _telemetry = telemetry::init(&config.log, SERVICE, runtime.handle())?;
+    runtime.block_on(async {
         match config.command {
             Some(Command::Migrate) => {
                 let pool = config.postgres.pool()?;

@@ -1,11 +1,14 @@
 use clap::Parser;
-use query_service::{App, Config};
+use query_service::{App, Config, SERVICE};
 use service_runtime::{shutdown, telemetry};
 
 fn main() -> anyhow::Result<()> {
     let config = Config::parse();
-    telemetry::init(&config.log)?;
-    tokio::runtime::Runtime::new()?.block_on(async {
+    let runtime = tokio::runtime::Runtime::new()?;
+    // Declared after the runtime so it is dropped first: flushing the last spans on the way
+    // out (after the shutdown signal) needs the runtime's workers.
+    let _telemetry = telemetry::init(&config.log, SERVICE, runtime.handle())?;
+    runtime.block_on(async {
         App::build(config)
             .await?
             .run_until(shutdown::signal())

@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::availability::{self, Verdict};
 use crate::clock::Clock;
@@ -57,7 +58,10 @@ impl JobRunner {
                 tx.commit().await?;
                 break;
             };
-            let outcome = self.perform(&job, now).await;
+            // One trace per job run, carried into the services it calls.
+            let span =
+                tracing::info_span!("job", kind = job.kind.as_str(), session_id = %job.session_id);
+            let outcome = self.perform(&job, now).instrument(span).await;
             jobs::finish(&mut tx, &job, &outcome, now).await?;
             tx.commit().await?;
             record(&job, &outcome);

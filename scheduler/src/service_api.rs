@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
+use service_runtime::trace_context;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -186,7 +187,12 @@ impl ServiceApi {
     ) -> Result<reqwest::Response, ServiceApiError> {
         let mut renewed = false;
         loop {
-            let mut request = self.http.post(url).bearer_auth(self.token().await?);
+            // The services' request spans continue the job's trace.
+            let mut request = self
+                .http
+                .post(url)
+                .bearer_auth(self.token().await?)
+                .headers(trace_context::headers_for_call());
             if let Some(body) = &body {
                 request = request.json(body);
             }
@@ -247,4 +253,115 @@ async fn unexpected(response: reqwest::Response) -> ServiceApiError {
     let status = response.status().as_u16();
     let body = response.text().await.unwrap_or_default();
     ServiceApiError::Unexpected { status, body }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use axum::Json;
+    use axum::Router;
+    use axum::http::HeaderMap;
+    use axum::routing::{get, post};
+    use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
+    use opentelemetry_sdk::trace::SdkTracerProvider;
+    use tracing::Instrument;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    use tracing_subscriber::prelude::*;
+
+    use super::*;
+
+    /// Stands in for the identity provider, command-service and order-service; keeps the
+    /// `traceparent` of every call to the services (`None` for a call without one).
+    async fn services() -> (String, Arc<Mutex<Vec<Option<String>>>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let base = format!("http://{}", listener.local_addr().expect("an address"));
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let record = |calls: Arc<Mutex<Vec<Option<String>>>>| {
+            move |headers: HeaderMap| {
+                let traceparent = headers
+                    .get("traceparent")
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned);
+                calls.lock().expect("not poisoned").push(traceparent);
+                async { Json(serde_json::json!({ "queued": 2 })) }
+            }
+        };
+        let token_endpoint = format!("{base}/token");
+        let router = Router::new()
+            .route(
+                "/.well-known/openid-configuration",
+                get(move || async move {
+                    Json(serde_json::json!({ "token_endpoint": token_endpoint }))
+                }),
+            )
+            .route(
+                "/token",
+                post(|| async {
+                    Json(serde_json::json!({ "access_token": "token", "expires_in": 300 }))
+                }),
+            )
+            .route(
+                "/api/manage/sessions/{id}/status",
+                post(record(Arc::clone(&calls))),
+            )
+            .route(
+                "/api/sales/sessions/{id}/reminders",
+                post(record(Arc::clone(&calls))),
+            );
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (base, calls)
+    }
+
+    fn api(base: &str) -> ServiceApi {
+        ServiceApi::new(base, base, base, "scheduler", "secret").expect("a client")
+    }
+
+    #[tokio::test]
+    async fn calls_to_the_services_carry_the_jobs_trace() {
+        let provider = SdkTracerProvider::builder().build();
+        let _recording = tracing::subscriber::set_default(
+            tracing_subscriber::registry()
+                .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("scheduler"))),
+        );
+        let (base, calls) = services().await;
+        let api = api(&base);
+
+        let job = tracing::info_span!("job");
+        let trace_id = job.context().span().span_context().trace_id();
+        async {
+            api.set_session_status(Uuid::now_v7(), "ON_SALE")
+                .await
+                .expect("status set");
+            api.remind_session(Uuid::now_v7()).await.expect("reminded");
+        }
+        .instrument(job)
+        .await;
+
+        let calls = calls.lock().expect("not poisoned");
+        assert_eq!(calls.len(), 2);
+        for traceparent in calls.iter() {
+            let traceparent = traceparent.as_deref().expect("a traceparent header");
+            let parts: Vec<&str> = traceparent.split('-').collect();
+            assert_eq!(parts.len(), 4, "{traceparent}");
+            assert_eq!(parts[0], "00", "version");
+            assert_eq!(parts[1], trace_id.to_string(), "the job's trace");
+            assert_eq!(parts[3], "01", "sampled");
+        }
+    }
+
+    #[tokio::test]
+    async fn without_trace_export_calls_carry_no_trace_context() {
+        let (base, calls) = services().await;
+        let api = api(&base);
+
+        api.remind_session(Uuid::now_v7())
+            .instrument(tracing::info_span!("job"))
+            .await
+            .expect("reminded");
+
+        assert_eq!(*calls.lock().expect("not poisoned"), vec![None]);
+    }
 }

@@ -18,6 +18,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
+use crate::trace_context;
+
 /// Listening options shared by every service.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerArgs {
@@ -74,7 +76,9 @@ impl HttpServer {
                         .get("x-request-id")
                         .and_then(|value| value.to_str().ok())
                         .unwrap_or("");
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                    let span = tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id);
+                    trace_context::continue_caller_trace(&span, request.headers());
+                    span
                 },
             ))
             .layer(PropagateRequestIdLayer::x_request_id())

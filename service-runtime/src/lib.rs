@@ -2,8 +2,8 @@
 //!
 //! Each service binary is `parse config → telemetry::init → App::build → serve until shutdown`.
 //! This crate owns the parts of that which are identical everywhere, so that a service crate
-//! only contains its own domain: how a process logs, how it stops, how it reports health,
-//! readiness and metrics, and how it serves HTTP.
+//! only contains its own domain: how a process logs and traces, how it stops, how it reports
+//! health, readiness and metrics, and how it serves HTTP.
 
 pub mod auth;
 pub mod engine;
@@ -17,6 +17,7 @@ pub mod routing;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
+pub mod trace_context;
 
 pub use http_server::{HttpServer, ServerArgs};
 pub use json_body::JsonBody;
