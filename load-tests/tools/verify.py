@@ -89,14 +89,15 @@ def metric(summary, name, field="count"):
 
 def live_holds(session_id):
     """seat id → hold token, from the session's seat keys, and token → hold record."""
-    keys = [key for key in redis("--scan", "--pattern", f"{PREFIX}seat:{session_id}:*") if key]
+    # Keys carry the session id as a Redis Cluster hash tag: `seat:{<session>}:<seat>`.
+    keys = [key for key in redis("--scan", "--pattern", f"{PREFIX}seat:{{{session_id}}}:*") if key]
     seats = {}
     for key in keys:
         token = redis("GET", key)
-        seats[key.rsplit(":", 1)[1]] = token[0] if token else ""
+        seats[key.split("}:", 1)[1]] = token[0] if token else ""
     records = {}
     for token in set(seats.values()):
-        raw = redis("GET", f"{PREFIX}hold:{token}")
+        raw = redis("GET", f"{PREFIX}hold:{{{session_id}}}:{token}")
         records[token] = json.loads(raw[0]) if raw and raw[0] else None
     return seats, records
 
@@ -234,7 +235,7 @@ def main():
     # seat map (its snapshot scans the keyspace), so the run's own seat keys go now.
     for event in events_of(summary.get("setup_data") or {}):
         for session in event.get("sessions", []):
-            subprocess.run(f"redis-cli -p {REDIS_PORT} --scan --pattern '{PREFIX}seat:{session['session_id']}:*' "
+            subprocess.run(f"redis-cli -p {REDIS_PORT} --scan --pattern '{PREFIX}seat:{{{session['session_id']}}}:*' "
                            f"| xargs -r -n 500 redis-cli -p {REDIS_PORT} UNLINK >/dev/null", shell=True, check=False, timeout=300)
     (out / "verify.json").write_text(json.dumps({"ok": checks.ok, "checks": checks.items}, indent=2))
 

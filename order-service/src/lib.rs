@@ -129,8 +129,10 @@ impl App {
         let pool = config.postgres.pool().map_err(StartupError::from)?;
         let redis = config.redis.client().map_err(StartupError::from)?;
         let auth = Authenticator::new(&config.oidc).map_err(StartupError::from)?;
-        let holds =
-            HoldStore::new(redis.clone(), config.redis.hold_keys()).map_err(StartupError::from)?;
+        let holds = HoldStore::new(
+            config.redis.store().map_err(StartupError::from)?,
+            config.redis.hold_keys(),
+        );
         let payments = payment_provider(&config.payments)?;
         let tickets = TicketSigner::load(config.tickets.ticket_signing_key_file.as_deref())?;
         let readiness = Readiness::new()

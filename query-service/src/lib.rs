@@ -58,12 +58,13 @@ impl App {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let mongo = config.mongo.client().await?;
         let redis = config.redis.client()?;
+        let store = config.redis.store()?;
         let auth = Authenticator::new(&config.oidc)?;
         let read_store = mongo.database(&config.mongo.mongo_database);
         let background = CancellationToken::new();
         let live = live::LiveSeats::start(
             &config.live,
-            redis.clone(),
+            store.clone(),
             config.redis.hold_keys(),
             read_store.clone(),
             background.clone(),
@@ -73,7 +74,7 @@ impl App {
             .with(MongoProbe(mongo.clone()))
             .with(RedisProbe(redis.clone()));
         let popularity = catalog::popularity::Popularity::new(
-            redis.clone(),
+            store,
             shared_dto::trending::TrendingKeys::new(config.redis.hold_key_prefix.clone()),
         );
         let state = AppState {

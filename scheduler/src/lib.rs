@@ -99,7 +99,7 @@ impl App {
         };
         let trending = trending::TrendingLoop {
             pool: pool.clone(),
-            redis: config.redis.client().map_err(StartupError::from)?,
+            redis: config.redis.store().map_err(StartupError::from)?,
             keys: shared_dto::trending::TrendingKeys::new(config.redis.hold_key_prefix.clone()),
             clock: Arc::clone(&clock),
             interval: config.jobs.trending_interval(),

@@ -9,12 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use redis::aio::ConnectionManager;
+use service_runtime::redis_store::{RedisConnection, RedisStore};
 use shared_dto::trending::{
     RANKING_TTL_SECS, TrendingDetail, TrendingKeys, VIEW_HOURS, decay, hour_of,
 };
 use sqlx::PgPool;
-use tokio::sync::OnceCell;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -91,28 +90,24 @@ async fn sales(
         .collect())
 }
 
-/// Adds each event's distinct visitors per hour over the last day, one pipeline for all.
+/// Adds each event's distinct visitors per hour over the last day: one round trip per event
+/// (its hours share a hash slot; different events may live on different cluster nodes).
 async fn add_views(
-    connection: &mut ConnectionManager,
+    connection: &mut RedisConnection,
     keys: &TrendingKeys,
     now: DateTime<Utc>,
     scored: &mut [(Uuid, TrendingDetail)],
 ) -> Result<(), redis::RedisError> {
-    if scored.is_empty() {
-        return Ok(());
-    }
     let this_hour = hour_of(now.timestamp_millis());
-    let mut pipeline = redis::pipe();
-    for (event_id, _) in scored.iter() {
+    for (event_id, detail) in scored.iter_mut() {
         let id = event_id.to_string();
+        let mut pipeline = redis::pipe();
         for age in 0..VIEW_HOURS {
             pipeline
                 .cmd("PFCOUNT")
                 .arg(keys.views(&id, this_hour - age));
         }
-    }
-    let counts: Vec<u64> = pipeline.query_async(connection).await?;
-    for ((_, detail), hours) in scored.iter_mut().zip(counts.chunks(VIEW_HOURS as usize)) {
+        let hours: Vec<u64> = pipeline.query_async(connection).await?;
         detail.views_last_24_hours = hours.iter().sum();
         detail.recent_views = hours
             .iter()
@@ -127,7 +122,7 @@ async fn add_views(
 /// events it ranked.
 pub async fn recompute(
     pool: &PgPool,
-    connection: &mut ConnectionManager,
+    connection: &mut RedisConnection,
     keys: &TrendingKeys,
     now: DateTime<Utc>,
     events: Option<&[Uuid]>,
@@ -182,7 +177,7 @@ pub async fn recompute(
 /// Recomputes on an interval until stopped.
 pub struct TrendingLoop {
     pub pool: PgPool,
-    pub redis: redis::Client,
+    pub redis: RedisStore,
     pub keys: TrendingKeys,
     pub clock: Arc<dyn Clock>,
     pub interval: Duration,
@@ -192,10 +187,9 @@ pub struct TrendingLoop {
 
 impl TrendingLoop {
     pub async fn run(self) {
-        let connection = OnceCell::new();
         loop {
             let started = std::time::Instant::now();
-            match self.once(&connection).await {
+            match self.once().await {
                 Ok(ranked) => {
                     metrics::histogram!("scheduler_trending_seconds")
                         .record(started.elapsed().as_secs_f64());
@@ -213,14 +207,12 @@ impl TrendingLoop {
         }
     }
 
-    async fn once(&self, connection: &OnceCell<ConnectionManager>) -> Result<usize, TrendingError> {
-        let connection = connection
-            .get_or_try_init(|| ConnectionManager::new(self.redis.clone()))
-            .await?;
+    async fn once(&self) -> Result<usize, TrendingError> {
+        let mut connection = self.redis.connection().await?;
         let events = self.scope.events();
         recompute(
             &self.pool,
-            &mut connection.clone(),
+            &mut connection,
             &self.keys,
             self.clock.now(),
             events.as_deref(),

@@ -37,8 +37,19 @@ impl PostgresArgs {
 /// Redis, for seat holds and live fan-out.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RedisArgs {
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:16379/")]
+    /// The server's URL, or with `--redis-cluster` the cluster's seed nodes, comma-separated
+    /// (may carry a password: never logged).
+    #[arg(
+        long,
+        env = "REDIS_URL",
+        default_value = "redis://127.0.0.1:16379/",
+        hide_env_values = true
+    )]
     pub redis_url: String,
+    /// Redis is a Redis Cluster: commands are routed by key, keyspace notifications are
+    /// watched on every master.
+    #[arg(long, env = "REDIS_CLUSTER", default_value_t = false)]
+    pub redis_cluster: bool,
     /// Prefix of every hold key and channel (see `shared_dto::seat_hold`); order-service and
     /// query-service must agree on it.
     #[arg(long, env = "HOLD_KEY_PREFIX", default_value = shared_dto::seat_hold::DEFAULT_PREFIX)]
@@ -46,8 +57,32 @@ pub struct RedisArgs {
 }
 
 impl RedisArgs {
+    fn urls(&self) -> Vec<&str> {
+        self.redis_url
+            .split(',')
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .collect()
+    }
+
+    /// A client of the (first) configured node: for pub/sub channels and probes.
     pub fn client(&self) -> redis::RedisResult<redis::Client> {
-        redis::Client::open(self.redis_url.as_str())
+        redis::Client::open(self.urls().first().copied().unwrap_or_default())
+    }
+
+    /// The store, single server or cluster as configured.
+    pub fn store(&self) -> redis::RedisResult<crate::redis_store::RedisStore> {
+        let urls = self.urls();
+        if self.redis_cluster {
+            crate::redis_store::RedisStore::cluster(&urls)
+        } else if urls.len() > 1 {
+            Err(redis::RedisError::from((
+                redis::ErrorKind::InvalidClientConfig,
+                "several Redis URLs name a cluster's nodes: set REDIS_CLUSTER=true",
+            )))
+        } else {
+            crate::redis_store::RedisStore::single(urls.first().copied().unwrap_or_default())
+        }
     }
 
     pub fn hold_keys(&self) -> shared_dto::seat_hold::HoldKeys {

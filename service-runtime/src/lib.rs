@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod operations;
 pub mod params;
 pub mod probe;
+pub mod redis_store;
 pub mod routing;
 pub mod shutdown;
 pub mod startup;

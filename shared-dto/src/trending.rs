@@ -1,9 +1,10 @@
 //! Trending: what the scheduler computes every few minutes and query-service serves, and the
 //! Redis keys between them.
 //!
-//! - `{prefix}views:{event_id}:{hour}` → a HyperLogLog of the visitors who opened the event's
-//!   page in that hour (hours since the Unix epoch), written by query-service, kept a day and
-//!   a bit. Twelve kilobytes at most per event and hour, whatever the traffic.
+//! - `{prefix}views:{<event_id>}:<hour>` → a HyperLogLog of the visitors who opened the
+//!   event's page in that hour (hours since the Unix epoch), written by query-service, kept a
+//!   day and a bit. Twelve kilobytes at most per event and hour, whatever the traffic. The
+//!   event id is a hash tag, so one event's hours are read in one round trip in a cluster.
 //! - `{prefix}{trending}` → a sorted set of event ids by score, replaced whole by each
 //!   recompute, with `{prefix}{trending}:detail` (event id → JSON [`TrendingDetail`]) beside it.
 //!   Both expire if the scheduler stops recomputing, and query-service then ranks by recent
@@ -70,7 +71,7 @@ impl TrendingKeys {
     }
 
     pub fn views(&self, event_id: &str, hour: i64) -> String {
-        format!("{}views:{event_id}:{hour}", self.prefix)
+        format!("{}views:{{{event_id}}}:{hour}", self.prefix)
     }
 
     pub fn ranking(&self) -> String {
@@ -142,7 +143,7 @@ mod tests {
         ] {
             assert!(key.starts_with("bo:{trending}"), "{key}");
         }
-        assert_eq!(keys.views("e1", 7), "bo:views:e1:7");
+        assert_eq!(keys.views("e1", 7), "bo:views:{e1}:7");
         assert_eq!(hour_of(3_600_000 * 5 + 1), 5);
         assert_eq!(hour_of(-1), -1);
     }

@@ -12,6 +12,7 @@ pub mod mongo;
 pub mod oidc;
 pub mod postgres;
 pub mod process;
+pub mod redis_cluster;
 pub mod redis_keys;
 pub mod service;
 pub mod smtp;

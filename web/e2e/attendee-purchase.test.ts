@@ -215,11 +215,11 @@ async function verifyTicketCode(
 
 /**
  * Ends a hold now, as a stack with a short hold TTL would: every key of the hold (the layout of
- * shared-dto's `HoldKeys`) gets a 1 ms TTL, so Redis expires them itself and query-service hears
+ * shared-dto's `HoldKeys`, where the session id is the hash tag) gets a 1 ms TTL, so Redis expires them itself and query-service hears
  * `expired` on the seat keys as at a real hold's end. Returns the hold's seat keys.
  */
 async function expireHold(sessionId: string, token: string): Promise<string[]> {
-  const recordKey = `${HOLD_KEY_PREFIX}hold:${token}`;
+  const recordKey = `${HOLD_KEY_PREFIX}hold:{${sessionId}}:${token}`;
   const [json] = await redis('GET', recordKey);
   if (!json) throw new Error(`no hold record at ${recordKey}`);
   const record = JSON.parse(json) as { session_id: string; buyer: string; seat_ids: string[] };
@@ -227,15 +227,15 @@ async function expireHold(sessionId: string, token: string): Promise<string[]> {
   // Only the session's seat keys that carry this hold's token, and the session's index only if
   // it holds nothing else.
   const seatKeys: string[] = [];
-  for (const key of await redis('--scan', '--pattern', `${HOLD_KEY_PREFIX}seat:${sessionId}:*`)) {
+  for (const key of await redis('--scan', '--pattern', `${HOLD_KEY_PREFIX}seat:{${sessionId}}:*`)) {
     if ((await redis('GET', key))[0] === token) seatKeys.push(key);
   }
   expect(seatKeys.sort()).toEqual(
-    record.seat_ids.map((seat) => `${HOLD_KEY_PREFIX}seat:${sessionId}:${seat}`).sort(),
+    record.seat_ids.map((seat) => `${HOLD_KEY_PREFIX}seat:{${sessionId}}:${seat}`).sort(),
   );
-  const indexKey = `${HOLD_KEY_PREFIX}held-seats:${sessionId}`;
+  const indexKey = `${HOLD_KEY_PREFIX}held-seats:{${sessionId}}`;
   expect((await redis('ZRANGE', indexKey, '0', '-1')).sort()).toEqual([...record.seat_ids].sort());
-  const keys = [recordKey, `${HOLD_KEY_PREFIX}buyer:${sessionId}:${record.buyer}`, indexKey, ...seatKeys];
+  const keys = [recordKey, `${HOLD_KEY_PREFIX}buyer:{${sessionId}}:${record.buyer}`, indexKey, ...seatKeys];
   for (const key of keys) await redis('PEXPIRE', key, '1');
   return seatKeys;
 }

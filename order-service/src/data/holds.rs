@@ -7,9 +7,9 @@
 
 use std::collections::HashSet;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script, Value};
-use shared_dto::seat_hold::{HoldKeys, HoldRecord};
+use service_runtime::redis_store::{RedisConnection, RedisStore};
+use shared_dto::seat_hold::{HoldKeys, HoldRecord, HoldToken};
 
 /// MGET batch size when looking at many seats at once.
 const MGET_CHUNK: usize = 1_000;
@@ -174,7 +174,7 @@ pub enum ExtendOutcome {
 #[derive(Clone)]
 pub struct HoldStore {
     keys: HoldKeys,
-    connection: ConnectionManager,
+    store: RedisStore,
     take: Script,
     release: Script,
     extend: Script,
@@ -182,19 +182,20 @@ pub struct HoldStore {
 
 impl HoldStore {
     /// Connects lazily: Redis being down makes requests fail (and the service not ready), not
-    /// the start-up.
-    pub fn new(client: redis::Client, keys: HoldKeys) -> redis::RedisResult<Self> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(std::time::Duration::from_secs(2)))
-            .set_response_timeout(Some(std::time::Duration::from_secs(2)))
-            .set_number_of_retries(2);
-        Ok(Self {
+    /// the start-up. A single server or a cluster: every key a script touches is in the
+    /// session's hash slot.
+    pub fn new(store: RedisStore, keys: HoldKeys) -> Self {
+        Self {
             keys,
-            connection: ConnectionManager::new_lazy_with_config(client, config)?,
+            store,
             take: Script::new(TAKE),
             release: Script::new(RELEASE),
             extend: Script::new(EXTEND),
-        })
+        }
+    }
+
+    async fn connection(&self) -> Result<RedisConnection, HoldStoreError> {
+        Ok(self.store.connection().await?)
     }
 
     pub fn keys(&self) -> &HoldKeys {
@@ -202,9 +203,12 @@ impl HoldStore {
     }
 
     /// The KEYS every script of `record` works on, in the order the scripts expect.
-    fn script_keys(&self, record: &HoldRecord) -> Vec<String> {
+    fn script_keys(&self, record: &HoldRecord) -> Result<Vec<String>, HoldStoreError> {
+        let token = HoldToken::parse(&record.token).ok_or_else(|| {
+            HoldStoreError::Protocol(format!("a malformed hold token: {}", record.token))
+        })?;
         let mut keys = Vec::with_capacity(3 + record.seat_ids.len() + 2 * record.standing.len());
-        keys.push(self.keys.hold(&record.token));
+        keys.push(self.keys.hold(&token));
         keys.push(self.keys.buyer(&record.session_id, &record.buyer));
         keys.extend(
             record
@@ -220,7 +224,7 @@ impl HoldStore {
             );
         }
         keys.push(self.keys.held_seats(&record.session_id));
-        keys
+        Ok(keys)
     }
 
     /// Takes every place of `record` until its `expires_at_ms`, or none. `unsold[i]` is how many
@@ -234,7 +238,7 @@ impl HoldStore {
         now_ms: i64,
     ) -> Result<TakeOutcome, HoldStoreError> {
         let mut invocation = self.take.prepare_invoke();
-        for key in self.script_keys(record) {
+        for key in self.script_keys(record)? {
             invocation.key(key);
         }
         invocation
@@ -255,7 +259,7 @@ impl HoldStore {
                 .arg(*unsold);
         }
         let reply: Vec<Value> = invocation
-            .invoke_async(&mut self.connection.clone())
+            .invoke_async(&mut self.connection().await?)
             .await?;
         let mut reply = reply.into_iter();
         let status = reply.next().map(text).transpose()?.unwrap_or_default();
@@ -289,7 +293,7 @@ impl HoldStore {
     pub async fn release(&self, record: &HoldRecord, counted: bool) -> Result<(), HoldStoreError> {
         let places = if counted { places_of(record) } else { 0 };
         let mut invocation = self.release.prepare_invoke();
-        for key in self.script_keys(record) {
+        for key in self.script_keys(record)? {
             invocation.key(key);
         }
         invocation
@@ -301,7 +305,7 @@ impl HoldStore {
             invocation.arg(seat);
         }
         let _existed: i64 = invocation
-            .invoke_async(&mut self.connection.clone())
+            .invoke_async(&mut self.connection().await?)
             .await?;
         Ok(())
     }
@@ -315,11 +319,15 @@ impl HoldStore {
             .transpose()?)
     }
 
+    /// A malformed token names no hold.
     async fn get_raw(&self, token: &str) -> Result<Option<String>, HoldStoreError> {
+        let Some(token) = HoldToken::parse(token) else {
+            return Ok(None);
+        };
         Ok(self
-            .connection
-            .clone()
-            .get::<_, Option<String>>(self.keys.hold(token))
+            .connection()
+            .await?
+            .get::<_, Option<String>>(self.keys.hold(&token))
             .await?)
     }
 
@@ -340,7 +348,7 @@ impl HoldStore {
         record.extended = true;
         record.expires_at_ms = record.expires_at_ms.max(now_ms) + extension_ms;
         let mut invocation = self.extend.prepare_invoke();
-        for key in self.script_keys(&record) {
+        for key in self.script_keys(&record)? {
             invocation.key(key);
         }
         invocation
@@ -354,7 +362,7 @@ impl HoldStore {
             invocation.arg(seat);
         }
         let outcome: String = invocation
-            .invoke_async(&mut self.connection.clone())
+            .invoke_async(&mut self.connection().await?)
             .await?;
         match outcome.as_str() {
             "extended" => Ok(ExtendOutcome::Extended(record)),
@@ -372,7 +380,7 @@ impl HoldStore {
         seat_ids: &[&str],
     ) -> Result<HashSet<String>, HoldStoreError> {
         let mut held = HashSet::new();
-        let mut connection = self.connection.clone();
+        let mut connection = self.connection().await?;
         for chunk in seat_ids.chunks(MGET_CHUNK) {
             let keys: Vec<String> = chunk
                 .iter()
@@ -400,7 +408,7 @@ impl HoldStore {
         block_id: &str,
         now_ms: i64,
     ) -> Result<u64, HoldStoreError> {
-        let mut connection = self.connection.clone();
+        let mut connection = self.connection().await?;
         let live: Vec<String> = connection
             .zrangebyscore(
                 self.keys.standing(session_id, block_id),
@@ -420,8 +428,8 @@ impl HoldStore {
     }
 
     pub async fn publish(&self, channel: &str, payload: &str) -> Result<(), HoldStoreError> {
-        self.connection
-            .clone()
+        self.connection()
+            .await?
             .publish::<_, _, i64>(channel, payload)
             .await?;
         Ok(())

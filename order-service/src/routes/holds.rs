@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::OptionalAuthenticated;
 use service_runtime::params::Path;
-use shared_dto::seat_hold::{HoldRecord, StandingHold};
+use shared_dto::seat_hold::{HoldRecord, HoldToken, StandingHold};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -188,15 +188,11 @@ fn over_cap(cap: u32) -> ApiError {
     }
 }
 
-/// 32 hex characters of randomness: unguessable, and safe in a URL path and a Redis key.
-fn new_token() -> String {
+/// A token naming the session, with 16 random bytes (see `HoldToken`).
+fn new_token(session_id: Uuid) -> String {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-fn is_token(token: &str) -> bool {
-    token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit())
+    HoldToken::new(session_id, bytes).to_string()
 }
 
 #[utoipa::path(post, path = "/api/sales/sessions/{id}/holds", tag = "holds",
@@ -251,7 +247,7 @@ pub async fn hold_seats(
             }
         };
         let record = HoldRecord {
-            token: new_token(),
+            token: new_token(session_id),
             session_id: session_id.to_string(),
             buyer: buyer.key(),
             seat_ids,
@@ -428,7 +424,7 @@ async fn usable_hold(
     token: &str,
     principal: Option<&service_runtime::auth::Principal>,
 ) -> Result<HoldRecord, ApiError> {
-    if !is_token(token) {
+    if HoldToken::parse(token).is_none() {
         return Err(ApiError::NotFound);
     }
     state

@@ -374,8 +374,7 @@ pub async fn create_order(
             "the hold has expired; hold the places again",
         )
     };
-    if request.hold_token.len() != 32 || !request.hold_token.bytes().all(|b| b.is_ascii_hexdigit())
-    {
+    if shared_dto::seat_hold::HoldToken::parse(&request.hold_token).is_none() {
         return Err(ApiError::invalid("/hold_token", "not a hold token"));
     }
     let record = state

@@ -1,6 +1,7 @@
 //! order-service against the real PostgreSQL, Redis and OIDC provider.
 
 mod check_in;
+mod cluster;
 mod faults;
 mod holds;
 mod mail;

@@ -38,6 +38,8 @@ pub struct Options {
     pub sandbox_settle_delay_ms: u64,
     /// Payments go to this fake Stripe instead of the sandbox.
     pub stripe: Option<String>,
+    /// Holds go to a three-master Redis Cluster of the test's own instead of the stack's Redis.
+    pub redis_cluster: bool,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             max_places_per_buyer: 10,
             sandbox_settle_delay_ms: 3_000,
             stripe: None,
+            redis_cluster: false,
         }
     }
 }
@@ -61,6 +64,8 @@ pub struct TestApp {
     pub env: StackEnv,
     /// The service's command line, so a test can also run the real binary with it.
     pub args: Vec<String>,
+    /// The Redis Cluster the holds live in, when the test asked for one (stopped on drop).
+    _cluster: Option<test_support::redis_cluster::RedisCluster>,
     tokens: tokio::sync::Mutex<HashMap<&'static str, String>>,
     /// The access tokens of the guest orders this app placed, as a buyer's browser keeps them.
     order_tokens: std::sync::Mutex<HashMap<Uuid, String>>,
@@ -144,6 +149,14 @@ pub async fn spawn_with(options: Options) -> TestApp {
     .await
     .expect("test database");
     let prefix = KeyPrefix::new();
+    let cluster = if options.redis_cluster {
+        Some(test_support::redis_cluster::RedisCluster::start().await)
+    } else {
+        None
+    };
+    let redis_url = cluster
+        .as_ref()
+        .map_or_else(|| env.redis_url.clone(), |cluster| cluster.urls());
     let key_file = std::env::temp_dir().join(format!("boxoffice-ticket-key-{}", Uuid::new_v4()));
     std::fs::write(&key_file, hex::encode(SIGNING_SEED)).expect("key file");
 
@@ -156,7 +169,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
         "--database-max-connections",
         "20",
         "--redis-url",
-        &env.redis_url,
+        &redis_url,
         "--hold-key-prefix",
         prefix.as_str(),
         "--oidc-issuer",
@@ -179,6 +192,9 @@ pub async fn spawn_with(options: Options) -> TestApp {
         "--stripe-webhook-secret".to_owned(),
         WEBHOOK_SECRET.to_owned(),
     ]);
+    if cluster.is_some() {
+        args.push("--redis-cluster".to_owned());
+    }
     if let Some(stripe) = &options.stripe {
         args.extend([
             "--payment-provider".to_owned(),
@@ -199,9 +215,11 @@ pub async fn spawn_with(options: Options) -> TestApp {
         http: reqwest::Client::new(),
         keys: HoldKeys::new(prefix.as_str()),
         prefix,
-        redis: redis::Client::open(env.redis_url.as_str()).expect("redis url"),
+        redis: redis::Client::open(redis_url.split(',').next().unwrap_or_default())
+            .expect("redis url"),
         env,
         args,
+        _cluster: cluster,
         tokens: tokio::sync::Mutex::new(HashMap::new()),
         order_tokens: std::sync::Mutex::new(HashMap::new()),
     }

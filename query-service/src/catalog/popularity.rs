@@ -5,10 +5,8 @@
 use std::net::IpAddr;
 
 use redis::AsyncCommands;
-use redis::aio::ConnectionManager;
+use service_runtime::redis_store::{RedisConnection, RedisStore};
 use shared_dto::trending::{TrendingDetail, TrendingKeys, VIEW_KEY_TTL_SECS, hour_of};
-use std::sync::Arc;
-use tokio::sync::OnceCell;
 
 /// The most ranked events read per request: far more than a page shows, even after unlisted
 /// ones are skipped.
@@ -16,25 +14,17 @@ const RANKING_READ: isize = 500;
 
 #[derive(Clone)]
 pub struct Popularity {
-    redis: redis::Client,
+    redis: RedisStore,
     keys: TrendingKeys,
-    connection: Arc<OnceCell<ConnectionManager>>,
 }
 
 impl Popularity {
-    pub fn new(redis: redis::Client, keys: TrendingKeys) -> Self {
-        Self {
-            redis,
-            keys,
-            connection: Arc::new(OnceCell::new()),
-        }
+    pub fn new(redis: RedisStore, keys: TrendingKeys) -> Self {
+        Self { redis, keys }
     }
 
-    async fn connection(&self) -> redis::RedisResult<ConnectionManager> {
-        self.connection
-            .get_or_try_init(|| ConnectionManager::new(self.redis.clone()))
-            .await
-            .cloned()
+    async fn connection(&self) -> redis::RedisResult<RedisConnection> {
+        self.redis.connection().await
     }
 
     /// Counts a visitor of an event page, without holding up the answer: a lost count only

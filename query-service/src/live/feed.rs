@@ -9,9 +9,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::stream::{self, BoxStream, SelectAll};
 use futures::{FutureExt, StreamExt};
 use redis::Msg;
-use redis::aio::{PubSub, PubSubSink, PubSubStream};
+use redis::aio::{PubSub, PubSubSink};
+use service_runtime::redis_store::RedisStore;
 use shared_dto::seat_hold::{HoldKeys, SalesActivity, SeatsRefunded, SeatsSold, StandingHold};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -31,7 +33,7 @@ const MAX_BATCH: usize = 512;
 pub(crate) struct Feed {
     /// Published `true` while subscribed.
     pub up: watch::Sender<bool>,
-    pub redis: redis::Client,
+    pub redis: RedisStore,
     pub keys: HoldKeys,
     pub seats: Arc<Hub<SeatChannelState>>,
     pub sales: Arc<Hub<()>>,
@@ -48,9 +50,10 @@ pub(crate) async fn run(mut feed: Feed, stop: CancellationToken) {
             subscribed = tokio::time::timeout(SUBSCRIBE_TIMEOUT, feed.subscribe()) => subscribed,
         };
         match subscribed {
-            Ok(Ok(pubsub)) => {
+            Ok(Ok(subscriptions)) => {
                 tracing::info!(
                     prefix = feed.keys.prefix(),
+                    nodes = subscriptions.len(),
                     "subscribed to seat notifications"
                 );
                 feed.reconnect.reset();
@@ -58,8 +61,20 @@ pub(crate) async fn run(mut feed: Feed, stop: CancellationToken) {
                 feed.resync_all();
                 feed.up.send_replace(true);
                 instruments::feed_connected(true);
-                let (sink, messages) = pubsub.split();
-                let lost = feed.pump(sink, messages, &stop).await;
+                let mut sinks = Vec::with_capacity(subscriptions.len());
+                let mut messages = SelectAll::new();
+                for pubsub in subscriptions {
+                    let (sink, node_messages) = pubsub.split();
+                    sinks.push(sink);
+                    // A node's stream ends with `None`, so losing any one node is noticed.
+                    messages.push(
+                        node_messages
+                            .map(Some)
+                            .chain(stream::once(async { None }))
+                            .boxed(),
+                    );
+                }
+                let lost = feed.pump(sinks, messages, &stop).await;
                 feed.up.send_replace(false);
                 instruments::feed_connected(false);
                 match lost {
@@ -140,24 +155,34 @@ enum Run {
 }
 
 impl Feed {
-    async fn subscribe(&self) -> redis::RedisResult<PubSub> {
-        let mut pubsub = self.redis.get_async_pubsub().await?;
-        pubsub.psubscribe(self.keys.seat_keyspace_pattern()).await?;
-        pubsub
-            .subscribe(&[
-                self.keys.sales_channel(),
-                self.keys.refunds_channel(),
-                self.keys.sales_activity_channel(),
-            ])
-            .await?;
-        Ok(pubsub)
+    /// Keyspace notifications come from the node that holds the key, so every master of a
+    /// cluster is watched; published messages reach every node, so the channels are
+    /// subscribed on the first only.
+    async fn subscribe(&self) -> redis::RedisResult<Vec<PubSub>> {
+        let nodes = self.redis.keyspace_clients().await?;
+        let mut subscriptions = Vec::with_capacity(nodes.len());
+        for (index, node) in nodes.iter().enumerate() {
+            let mut pubsub = node.get_async_pubsub().await?;
+            pubsub.psubscribe(self.keys.seat_keyspace_pattern()).await?;
+            if index == 0 {
+                pubsub
+                    .subscribe(&[
+                        self.keys.sales_channel(),
+                        self.keys.refunds_channel(),
+                        self.keys.sales_activity_channel(),
+                    ])
+                    .await?;
+            }
+            subscriptions.push(pubsub);
+        }
+        Ok(subscriptions)
     }
 
     /// Handles notifications until the connection is lost (`Some(reason)`) or `stop`.
     async fn pump(
         &self,
-        mut sink: PubSubSink,
-        mut messages: PubSubStream,
+        mut sinks: Vec<PubSubSink>,
+        mut messages: SelectAll<BoxStream<'static, Option<Msg>>>,
         stop: &CancellationToken,
     ) -> Option<String> {
         let mut ping = tokio::time::interval(self.ping_every);
@@ -168,7 +193,7 @@ impl Feed {
                 biased;
                 () = stop.cancelled() => return None,
                 message = messages.next() => {
-                    let Some(first) = message else {
+                    let Some(Some(first)) = message else {
                         return Some("the connection was closed".to_owned());
                     };
                     let noticed_at = Instant::now();
@@ -176,8 +201,8 @@ impl Feed {
                     let mut closed = false;
                     while batch.len() < MAX_BATCH {
                         match messages.next().now_or_never() {
-                            Some(Some(message)) => batch.push(message),
-                            Some(None) => {
+                            Some(Some(Some(message))) => batch.push(message),
+                            Some(Some(None) | None) => {
                                 closed = true;
                                 break;
                             }
@@ -190,10 +215,12 @@ impl Feed {
                     }
                 }
                 _ = ping.tick() => {
-                    match tokio::time::timeout(PING_TIMEOUT, sink.ping::<redis::Value>()).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(error)) => return Some(format!("ping failed: {error}")),
-                        Err(_) => return Some(format!("no answer to a ping within {PING_TIMEOUT:?}")),
+                    for sink in &mut sinks {
+                        match tokio::time::timeout(PING_TIMEOUT, sink.ping::<redis::Value>()).await {
+                            Ok(Ok(_)) => {}
+                            Ok(Err(error)) => return Some(format!("ping failed: {error}")),
+                            Err(_) => return Some(format!("no answer to a ping within {PING_TIMEOUT:?}")),
+                        }
                     }
                 }
             }

@@ -22,6 +22,7 @@ mod stream;
 use std::sync::Arc;
 use std::time::Duration;
 
+use service_runtime::redis_store::RedisStore;
 use shared_dto::seat_hold::HoldKeys;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -160,7 +161,7 @@ impl LiveSeats {
     /// reconnecting, so the service starts while Redis is down.
     pub fn start(
         args: &LiveArgs,
-        redis: redis::Client,
+        redis: RedisStore,
         keys: HoldKeys,
         read_store: mongodb::Database,
         stop: CancellationToken,

@@ -5,23 +5,20 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::TryStreamExt;
 use mongodb::bson::doc;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::{Deserialize, Serialize};
+use service_runtime::redis_store::{RedisConnection, RedisStore};
 use shared_dto::layout::Layout;
 use shared_dto::read_model::{SeatMapDocument, collection};
 use shared_dto::seat_hold::HoldKeys;
-use tokio::sync::OnceCell;
 use utoipa::ToSchema;
 
 use super::sold::SoldLedger;
 
 /// Seat keys confirmed per `MGET`.
 const MGET_BATCH: usize = 1_000;
-const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A session's seat map with every place's live status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -126,9 +123,7 @@ pub(crate) struct SnapshotSource(Arc<Source>);
 
 struct Source {
     read_store: mongodb::Database,
-    redis: redis::Client,
-    /// Connected on first use, then reconnects by itself.
-    connection: OnceCell<ConnectionManager>,
+    redis: RedisStore,
     keys: HoldKeys,
     ledger: Arc<SoldLedger>,
 }
@@ -142,32 +137,20 @@ struct SoldRef {
 impl SnapshotSource {
     pub fn new(
         read_store: mongodb::Database,
-        redis: redis::Client,
+        redis: RedisStore,
         keys: HoldKeys,
         ledger: Arc<SoldLedger>,
     ) -> Self {
         Self(Arc::new(Source {
             read_store,
             redis,
-            connection: OnceCell::new(),
             keys,
             ledger,
         }))
     }
 
-    async fn connection(&self) -> Result<ConnectionManager, SnapshotError> {
-        let source = &self.0;
-        let connection = source
-            .connection
-            .get_or_try_init(|| {
-                let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Some(REDIS_TIMEOUT))
-                    .set_response_timeout(Some(REDIS_TIMEOUT))
-                    .set_number_of_retries(2);
-                ConnectionManager::new_with_config(source.redis.clone(), config)
-            })
-            .await?;
-        Ok(connection.clone())
+    async fn connection(&self) -> Result<RedisConnection, SnapshotError> {
+        Ok(self.0.redis.connection().await?)
     }
 
     /// Reads and merges the session's seat map as it is now.
@@ -370,7 +353,7 @@ async fn held_seats<C: redis::aio::ConnectionLike>(
 
 /// Standing places held per block: the quantities of the hold tokens that have not expired.
 async fn standing_holds(
-    connection: &mut ConnectionManager,
+    connection: &mut RedisConnection,
     keys: &HoldKeys,
     session_id: &str,
     blocks: &[&str],

@@ -51,7 +51,9 @@ impl World {
         let prefix = KeyPrefix::new();
         let keys = HoldKeys::new(prefix.as_str());
         let mongo = TestMongo::create(&env).await.expect("the read store");
-        let redis_client = redis::Client::open(redis_url.as_str()).expect("a redis url");
+        // A cluster's URLs are a comma-separated list; the test inspects through the first.
+        let first_url = redis_url.split(',').next().unwrap_or_default();
+        let redis_client = redis::Client::open(first_url).expect("a redis url");
         Self {
             env,
             prefix,

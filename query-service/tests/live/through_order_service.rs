@@ -129,7 +129,15 @@ async fn project(world: &World, sale: &Sale) {
 }
 
 async fn spawn_order_service(world: &World, database: &TestDatabase) -> RunningService {
-    let config = order_service::Config::try_parse_from([
+    spawn_order_service_with(world, database, &[]).await
+}
+
+async fn spawn_order_service_with(
+    world: &World,
+    database: &TestDatabase,
+    extra: &[&str],
+) -> RunningService {
+    let mut args = vec![
         "order-service",
         "--listen",
         "127.0.0.1:0",
@@ -141,8 +149,9 @@ async fn spawn_order_service(world: &World, database: &TestDatabase) -> RunningS
         world.prefix.as_str(),
         "--oidc-issuer",
         &world.env.oidc_issuer,
-    ])
-    .expect("order-service configuration");
+    ];
+    args.extend(extra);
+    let config = order_service::Config::try_parse_from(args).expect("order-service configuration");
     let app = order_service::App::build(config)
         .await
         .expect("order-service builds");
@@ -309,6 +318,125 @@ async fn holds_and_sales_made_through_order_service_reach_both_replicas() {
     assert_eq!(refunded.status(), 201);
     for client in &mut clients {
         client.expect_seats("released", &["stalls-A-3"]).await;
+    }
+
+    orders.stop().await.expect("order-service stops");
+    for replica in replicas {
+        replica.stop().await.expect("stops");
+    }
+    world.finish().await;
+}
+
+/// On a real three-master Redis Cluster: every key of a session's holds sits in the session's
+/// hash slot, so multi-seat and best-available holds never fail across slots, and each
+/// replica hears the keyspace notifications of every master, whichever holds the session.
+#[tokio::test]
+async fn on_a_three_master_redis_cluster_holds_reach_the_streams_of_sessions_on_every_master() {
+    use std::collections::HashSet;
+
+    let cluster = test_support::redis_cluster::RedisCluster::start().await;
+    let world = World::on_redis(test_support::StackEnv::from_env(), cluster.urls()).await;
+    let database = TestDatabase::create(
+        &world.env,
+        &[&command_service::MIGRATOR, &order_service::MIGRATOR],
+    )
+    .await
+    .expect("a write-store database");
+    // One on-sale session whose keys live on each master.
+    let mut sales = Vec::new();
+    let mut masters = HashSet::new();
+    while masters.len() < cluster.ports().len() {
+        let sale = seed_sale(&database.pool).await;
+        let master = cluster.master_of(&world.keys.seat(&sale.session_id.to_string(), "x"));
+        if masters.insert(master) {
+            project(&world, &sale).await;
+            sales.push(sale);
+        }
+    }
+    let orders = spawn_order_service_with(&world, &database, &["--redis-cluster"]).await;
+    let replicas = [
+        world.replica(&["--redis-cluster"]).await,
+        world.replica(&["--redis-cluster"]).await,
+    ];
+
+    for (index, sale) in sales.iter().enumerate() {
+        let seats_path = format!("/api/catalog/sessions/{}/seats/stream", sale.session_id);
+        let mut clients = Vec::new();
+        for replica in &replicas {
+            let mut client = stream(replica, &seats_path).await;
+            client.expect("snapshot").await;
+            clients.push(client);
+        }
+        let holds = format!("/api/sales/sessions/{}/holds", sale.session_id);
+        let (status, named) = call(
+            &orders,
+            reqwest::Method::POST,
+            &holds,
+            Some(json!({"seats": ["stalls-A-1", "stalls-A-2"], "buyer_id": format!("guest-{index}-1")})),
+        )
+        .await;
+        assert_eq!(status, 201, "{named}");
+        for client in &mut clients {
+            client
+                .expect_seats("held", &["stalls-A-1", "stalls-A-2"])
+                .await;
+        }
+        let (status, best) = call(
+            &orders,
+            reqwest::Method::POST,
+            &holds,
+            Some(json!({"tier_id": sale.tier_id, "quantity": 3, "buyer_id": format!("guest-{index}-2")})),
+        )
+        .await;
+        assert_eq!(status, 201, "{best}");
+        let best_seats: Vec<String> = best["seats"]
+            .as_array()
+            .expect("held seats")
+            .iter()
+            .map(|seat| seat["seat_id"].as_str().expect("a seat id").to_owned())
+            .collect();
+        assert_eq!(best_seats.len(), 3, "{best}");
+        let best_seats: Vec<&str> = best_seats.iter().map(String::as_str).collect();
+        for client in &mut clients {
+            client.expect_seats("held", &best_seats).await;
+        }
+        // All or nothing across the session's keys: one taken seat refuses the whole hold.
+        let (status, refused) = call(
+            &orders,
+            reqwest::Method::POST,
+            &holds,
+            Some(json!({"seats": ["stalls-A-2", "stalls-A-6"], "buyer_id": format!("guest-{index}-3")})),
+        )
+        .await;
+        let free_sixth = !best_seats.contains(&"stalls-A-6");
+        assert_eq!(status, 409, "{refused}");
+        let (status, _) = call(
+            &orders,
+            reqwest::Method::DELETE,
+            &format!(
+                "/api/sales/holds/{}",
+                named["hold_token"].as_str().expect("a token")
+            ),
+            None,
+        )
+        .await;
+        assert_eq!(status, 204);
+        for client in &mut clients {
+            client
+                .expect_seats("released", &["stalls-A-1", "stalls-A-2"])
+                .await;
+        }
+        if free_sixth {
+            // The refused hold took nothing: the sixth seat is still free to hold.
+            let (status, sixth) = call(
+                &orders,
+                reqwest::Method::POST,
+                &holds,
+                Some(json!({"seats": ["stalls-A-6"], "buyer_id": format!("guest-{index}-4")})),
+            )
+            .await;
+            assert_eq!(status, 201, "{sixth}");
+        }
     }
 
     orders.stop().await.expect("order-service stops");
