@@ -63,8 +63,13 @@ pub async fn project_batch(
         .iter()
         .filter(|change| mirror::is_mirrored(&change.table))
     {
+        let previous = if model::NEEDS_PREVIOUS_ROW.contains(&change.table.as_str()) {
+            mirror::row(database, &change.table, &change.key).await?
+        } else {
+            None
+        };
         mirror::record(database, change).await?;
-        targets.extend(model::affected(database, change).await?);
+        targets.extend(model::affected(database, change, previous.as_ref()).await?);
     }
     for target in &targets {
         model::recompute(database, target).await?;

@@ -21,6 +21,9 @@ use test_support::{RunningService, StackEnv, unique_name, wait_until};
 use uuid::Uuid;
 
 const DEADLINE: Duration = Duration::from_secs(90);
+/// The catalogue is read through a projector of the test's own, which reads the change stream
+/// from its start: on a stack that has run many suites, thousands of changes come first.
+const CATALOGUE_DEADLINE: Duration = Duration::from_secs(240);
 
 struct Fixture {
     env: StackEnv,
@@ -358,7 +361,7 @@ async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_cat
     let (mongo, _projector) = projector(&fixture.env).await;
     wait_until(
         "the catalogue shows the session on sale",
-        DEADLINE,
+        CATALOGUE_DEADLINE,
         || async {
             (catalogue_session_status(&mongo, event, session)
                 .await
@@ -382,7 +385,7 @@ async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_cat
     assert_eq!(attempts, [1, 1, 1], "{ran:?}");
     wait_until(
         "the catalogue shows the session closed",
-        DEADLINE,
+        CATALOGUE_DEADLINE,
         || async {
             (catalogue_session_status(&mongo, event, session)
                 .await
@@ -657,8 +660,9 @@ async fn trending_ranks_listed_events_by_recent_sales_page_views_and_sell_throug
 
     // A hundred visitors on the other event's page this hour, as query-service counts them.
     let keys = shared_dto::trending::TrendingKeys::new(fixture.keys.as_str());
-    let redis = redis::Client::open(fixture.env.redis_url.as_str()).expect("a Redis URL");
-    let mut connection = redis::aio::ConnectionManager::new(redis)
+    let mut connection = service_runtime::redis_store::RedisStore::single(&fixture.env.redis_url)
+        .expect("a Redis URL")
+        .connection()
         .await
         .expect("Redis");
     let hour = shared_dto::trending::hour_of(Utc::now().timestamp_millis());

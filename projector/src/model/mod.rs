@@ -28,19 +28,31 @@ pub enum Target {
     Organisation(String),
 }
 
-/// The documents a change can affect.
+/// Tables whose changes are judged against the row as it was (see [`affected`]).
+pub const NEEDS_PREVIOUS_ROW: &[&str] = &["organisation"];
+
+/// The documents a change can affect. `previous` is the row as mirrored before the change
+/// (read only for tables whose dependants care which columns changed).
 pub async fn affected(
     database: &Database,
     change: &RowChange,
+    previous: Option<&serde_json::Map<String, serde_json::Value>>,
 ) -> Result<BTreeSet<Target>, ProjectionError> {
     let mut targets = BTreeSet::new();
     match change.table.as_str() {
         "organisation" => {
             targets.insert(Target::Organisation(change.key.clone()));
-            for event in
-                rows_where::<EventRow>(database, "event", "organisation_id", &change.key).await?
-            {
-                targets.insert(Target::Event(event.event_id.to_string()));
+            // Events show only the organisation's name: an organisation of many events
+            // changing anything else (its members, its version) must not recompute them all.
+            let renamed = change.deleted
+                || previous.is_none_or(|before| before.get("name") != change.row.get("name"));
+            if renamed {
+                for event in
+                    rows_where::<EventRow>(database, "event", "organisation_id", &change.key)
+                        .await?
+                {
+                    targets.insert(Target::Event(event.event_id.to_string()));
+                }
             }
         }
         "organisation_member" => {

@@ -11,6 +11,10 @@ use test_support::oidc::{Oidc, users};
 use test_support::{RunningService, StackEnv, unique_name, wait_until};
 use uuid::Uuid;
 
+/// A projector of the test's own reads the change stream from its start: on a stack that has
+/// run many suites that is thousands of changes before this test's own.
+const CATCH_UP: Duration = Duration::from_secs(240);
+
 struct Client {
     http: reqwest::Client,
     token: String,
@@ -179,15 +183,11 @@ async fn a_published_event_becomes_searchable_and_edits_follow_it() {
         )
         .await;
 
-    let (found, latency) = wait_until(
-        "the published event is searchable",
-        Duration::from_secs(90),
-        || async {
-            search(&query, &word)
-                .await
-                .filter(|item| item["id"] == event || item["event_id"] == event)
-        },
-    )
+    let (found, latency) = wait_until("the published event is searchable", CATCH_UP, || async {
+        search(&query, &word)
+            .await
+            .filter(|item| item["id"] == event || item["event_id"] == event)
+    })
     .await;
     eprintln!("publish → searchable latency: {latency:?}");
     assert_eq!(
@@ -219,20 +219,16 @@ async fn a_published_event_becomes_searchable_and_edits_follow_it() {
             Some(json!({"status": "CANCELLED"})),
         )
         .await;
-    wait_until(
-        "the edits show in the catalogue",
-        Duration::from_secs(90),
-        || async {
-            let detail = detail(&query, &event).await?;
-            let text = detail.to_string();
-            let repriced = detail["tiers"][0]["price_minor"] == 3100;
-            let renamed = text.contains("Bristol Beacon") && !text.contains("Colston Hall");
-            let cancelled = detail["sessions"].as_array()?.iter().any(|session| {
-                session["session_id"] == sessions[1].as_str() && session["status"] == "CANCELLED"
-            });
-            (repriced && renamed && cancelled).then_some(())
-        },
-    )
+    wait_until("the edits show in the catalogue", CATCH_UP, || async {
+        let detail = detail(&query, &event).await?;
+        let text = detail.to_string();
+        let repriced = detail["tiers"][0]["price_minor"] == 3100;
+        let renamed = text.contains("Bristol Beacon") && !text.contains("Colston Hall");
+        let cancelled = detail["sessions"].as_array()?.iter().any(|session| {
+            session["session_id"] == sessions[1].as_str() && session["status"] == "CANCELLED"
+        });
+        (repriced && renamed && cancelled).then_some(())
+    })
     .await;
 
     let draft = id(
@@ -252,7 +248,7 @@ async fn a_published_event_becomes_searchable_and_edits_follow_it() {
     // Drafts are never public; once deleted the projection removes them too.
     wait_until(
         "the deleted draft is gone from the read model",
-        Duration::from_secs(90),
+        CATCH_UP,
         || async {
             let stored = mongo
                 .database
