@@ -28,7 +28,12 @@ export function SessionSeatMapPage() {
           }),
       ]);
       if (session.event_id !== eventId)
-        throw new ApiError(404, { code: 'not_found', message: 'no such session' });
+        throw new ApiError(
+          404,
+          { code: 'not_found', message: 'no such session' },
+          'GET',
+          `/api/manage/sessions/${sessionId}`,
+        );
       const venue = session.venue_id
         ? await auth.api.manage
             .get('/api/manage/venues/{id}', { path: { id: session.venue_id }, signal })

@@ -430,12 +430,12 @@ export function Designer({
       return;
     }
     const handle = only ? handleAtScreen(only, toScreen(world)) : null;
-    if (only && handle === 'rotate') {
-      setDrag({ kind: 'rotate', block: only.id, angle: only.rotation });
-      return;
-    }
     if (only && handle) {
-      setDrag({ kind: 'resize', block: only.id, handle, to: world });
+      if (handle === 'rotate') {
+        setDrag({ kind: 'rotate', block: only.id, angle: only.rotation });
+      } else {
+        setDrag({ kind: 'resize', block: only.id, handle, to: world });
+      }
       return;
     }
     const block = blockAt(model, world);
