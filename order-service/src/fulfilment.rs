@@ -116,7 +116,7 @@ pub async fn payment_succeeded(
             announce_sale(state, order, tickets).await;
             match &retaken {
                 Some(record) => release_quietly(state, record, false).await,
-                None => match state.holds.get(&order.hold_token).await {
+                None => match hold_of(state, &order.hold_token).await {
                     Ok(Some(record)) => release_quietly(state, &record, true).await,
                     Ok(None) => {}
                     Err(error) => tracing::warn!(%error, "cannot read a sold hold"),
@@ -419,6 +419,17 @@ pub async fn publish(state: &AppState, channel: &str, message: &impl Serialize) 
     };
     if let Err(error) = state.holds.publish(channel, &payload).await {
         tracing::warn!(%channel, %error, "announcement not published");
+    }
+}
+
+/// The live hold an order was placed from; a stored token that does not parse names none.
+async fn hold_of(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<HoldRecord>, crate::data::holds::HoldStoreError> {
+    match shared_dto::seat_hold::HoldToken::parse(token) {
+        Some(token) => state.holds.get(&token).await,
+        None => Ok(None),
     }
 }
 

@@ -748,10 +748,7 @@ async fn a_scheduler_killed_in_the_middle_of_a_job_loses_it_to_no_one_and_it_run
         .await
         .expect("a listener");
     let silent_url = format!("http://{}", silent.local_addr().expect("an address"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
+    let port = test_support::free_port();
     let mut doomed = tokio::process::Command::new(env!("CARGO_BIN_EXE_scheduler"))
         .args([
             "--listen",

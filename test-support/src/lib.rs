@@ -23,6 +23,14 @@ pub use service::RunningService;
 pub use stack::StackEnv;
 pub use wait::wait_until;
 
+/// A loopback port free right now, for a process the test starts (it binds it itself).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// A name unique to this test run, e.g. `unique_name("group")` → `test-group-1a2b…`.
 pub fn unique_name(kind: &str) -> String {
     format!("test-{kind}-{}", uuid::Uuid::new_v4().simple())

@@ -7,10 +7,7 @@ use crate::wait_until;
 /// Starts `binary` on a free port, waits until it is live, sends SIGTERM, and asserts that it
 /// exits successfully within a deadline.
 pub async fn assert_stops_on_sigterm(binary: &str) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
+    let port = crate::free_port();
     let mut child = tokio::process::Command::new(binary)
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
         // A consumer group and read-store database of its own (for binaries that use them):

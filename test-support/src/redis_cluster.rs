@@ -19,8 +19,7 @@ pub struct RedisCluster {
 /// A port that is free, and whose cluster bus port (`port + 10000`) is free too.
 fn free_port_pair() -> u16 {
     loop {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        let port = listener.local_addr().expect("an address").port();
+        let port = crate::free_port();
         if port > 55_000 {
             continue;
         }

@@ -311,7 +311,7 @@ impl HoldStore {
     }
 
     /// The hold behind `token`, while it lives.
-    pub async fn get(&self, token: &str) -> Result<Option<HoldRecord>, HoldStoreError> {
+    pub async fn get(&self, token: &HoldToken) -> Result<Option<HoldRecord>, HoldStoreError> {
         Ok(self
             .get_raw(token)
             .await?
@@ -319,22 +319,18 @@ impl HoldStore {
             .transpose()?)
     }
 
-    /// A malformed token names no hold.
-    async fn get_raw(&self, token: &str) -> Result<Option<String>, HoldStoreError> {
-        let Some(token) = HoldToken::parse(token) else {
-            return Ok(None);
-        };
+    async fn get_raw(&self, token: &HoldToken) -> Result<Option<String>, HoldStoreError> {
         Ok(self
             .connection()
             .await?
-            .get::<_, Option<String>>(self.keys.hold(&token))
+            .get::<_, Option<String>>(self.keys.hold(token))
             .await?)
     }
 
     /// Pushes the hold's expiry back by `extension`, once per hold.
     pub async fn extend(
         &self,
-        token: &str,
+        token: &HoldToken,
         extension_ms: i64,
         now_ms: i64,
     ) -> Result<ExtendOutcome, HoldStoreError> {
@@ -352,7 +348,7 @@ impl HoldStore {
             invocation.key(key);
         }
         invocation
-            .arg(token)
+            .arg(token.as_str())
             .arg(&seen)
             .arg(serde_json::to_string(&record)?)
             .arg(record.expires_at_ms)

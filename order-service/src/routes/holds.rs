@@ -423,16 +423,15 @@ async fn usable_hold(
     state: &AppState,
     token: &str,
     principal: Option<&service_runtime::auth::Principal>,
-) -> Result<HoldRecord, ApiError> {
-    if HoldToken::parse(token).is_none() {
-        return Err(ApiError::NotFound);
-    }
-    state
+) -> Result<(HoldToken, HoldRecord), ApiError> {
+    let token = HoldToken::parse(token).ok_or(ApiError::NotFound)?;
+    let record = state
         .holds
-        .get(token)
+        .get(&token)
         .await?
         .filter(|record| may_use_hold(&record.buyer, principal))
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    Ok((token, record))
 }
 
 #[utoipa::path(delete, path = "/api/sales/holds/{token}", tag = "holds",
@@ -447,8 +446,8 @@ pub async fn release_hold(
     OptionalAuthenticated(principal): OptionalAuthenticated,
     Path(token): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let record = usable_hold(&state, &token, principal.as_ref()).await?;
-    if let Some(order) = orders::live_for_hold(&state.pool, &token).await? {
+    let (token, record) = usable_hold(&state, &token, principal.as_ref()).await?;
+    if let Some(order) = orders::live_for_hold(&state.pool, token.as_str()).await? {
         if order.status != "pending" {
             return Err(ApiError::conflict(
                 "hold_sold",
@@ -475,14 +474,14 @@ pub async fn extend_hold(
     OptionalAuthenticated(principal): OptionalAuthenticated,
     Path(token): Path<String>,
 ) -> Result<Json<Hold>, ApiError> {
-    let record = usable_hold(&state, &token, principal.as_ref()).await?;
+    let (token, record) = usable_hold(&state, &token, principal.as_ref()).await?;
     let extension = i64::try_from(state.rules.hold_extension.as_millis()).unwrap_or(i64::MAX);
     let now_ms = Utc::now().timestamp_millis();
     match state.holds.extend(&token, extension, now_ms).await? {
         ExtendOutcome::Extended(record) => {
             let expires_at =
                 DateTime::from_timestamp_millis(record.expires_at_ms).unwrap_or_default();
-            orders::extend_pending(&state.pool, &token, expires_at).await?;
+            orders::extend_pending(&state.pool, token.as_str(), expires_at).await?;
             let session_id = record.session_id.parse().map_err(ApiError::internal)?;
             let session = sessions::load(&state.pool, &state.seat_maps, session_id).await?;
             Ok(Json(view(&record, &session.map)))

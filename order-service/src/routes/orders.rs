@@ -374,14 +374,9 @@ pub async fn create_order(
             "the hold has expired; hold the places again",
         )
     };
-    if shared_dto::seat_hold::HoldToken::parse(&request.hold_token).is_none() {
-        return Err(ApiError::invalid("/hold_token", "not a hold token"));
-    }
-    let record = state
-        .holds
-        .get(&request.hold_token)
-        .await?
-        .ok_or_else(expired)?;
+    let hold_token = shared_dto::seat_hold::HoldToken::parse(&request.hold_token)
+        .ok_or_else(|| ApiError::invalid("/hold_token", "not a hold token"))?;
+    let record = state.holds.get(&hold_token).await?.ok_or_else(expired)?;
     if !may_use_hold(&record.buyer, principal.as_ref()) {
         return Err(ApiError::Forbidden("this hold was taken by another user"));
     }
@@ -597,7 +592,9 @@ pub async fn cancel_order(
             "only a pending order can be cancelled",
         ));
     }
-    if let Some(record) = state.holds.get(&order.hold_token).await? {
+    if let Some(token) = shared_dto::seat_hold::HoldToken::parse(&order.hold_token)
+        && let Some(record) = state.holds.get(&token).await?
+    {
         fulfilment::release_quietly(&state, &record, true).await;
     }
     let order = orders::find(&state.pool, order_id)

@@ -437,10 +437,7 @@ impl TestApp {
     /// The order-service binary with this app's settings (same database, keys and signing
     /// key), on a port of its own: a second process to kill. Killed when dropped.
     pub async fn spawn_binary(&self) -> BinaryService {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
+        let port = test_support::free_port();
         let key_file =
             std::env::temp_dir().join(format!("boxoffice-ticket-key-{}", Uuid::new_v4()));
         std::fs::write(&key_file, hex::encode(SIGNING_SEED)).expect("key file");

@@ -608,10 +608,7 @@ pub struct OwnRedis {
 
 impl OwnRedis {
     pub async fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
+        let port = test_support::free_port();
         let mut redis = Self {
             port,
             process: None,
