@@ -18,7 +18,7 @@ use shared_dto::seat_hold::{
 use sqlx::Acquire;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::data::holds::TakeOutcome;
 use crate::data::mail::{self, MailKind};
 use crate::data::orders::{self, ItemRow, OrderRow};

@@ -21,6 +21,7 @@ pub mod refunds;
 pub mod routes;
 pub mod seat_selection;
 pub mod signing;
+pub mod state;
 pub mod sweeper;
 pub mod ticket_number;
 
@@ -29,7 +30,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::{Json, Router};
 use service_runtime::auth::Authenticator;
@@ -43,6 +44,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use config::Config;
+pub use state::{AppState, SaleRules};
 use config::ProviderKind;
 use data::holds::HoldStore;
 use data::sessions::SeatMapCache;
@@ -64,34 +66,6 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
 
 /// Request bodies are small; a batch of offline scans is the largest.
 const MAX_BODY_BYTES: usize = 512 * 1024;
-
-/// Limits of the sale, from the configuration.
-#[derive(Debug, Clone, Copy)]
-pub struct SaleRules {
-    pub hold_ttl: Duration,
-    pub hold_extension: Duration,
-    pub max_places_per_buyer: u32,
-}
-
-/// Shared by every handler and the sweeper.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: sqlx::PgPool,
-    pub auth: Authenticator,
-    pub holds: HoldStore,
-    pub seat_maps: Arc<SeatMapCache>,
-    pub payments: Arc<dyn PaymentProvider>,
-    pub webhooks: WebhookVerifier,
-    pub tickets: Arc<TicketSigner>,
-    pub order_access: Arc<OrderAccess>,
-    pub rules: SaleRules,
-}
-
-impl FromRef<AppState> for Authenticator {
-    fn from_ref(state: &AppState) -> Self {
-        state.auth.clone()
-    }
-}
 
 /// What can stop the service from starting.
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,7 @@ use chrono::Utc;
 use shared_dto::seat_hold::{SalesActivity, SalesActivityKind, SeatsRefunded, StandingHold};
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::data::mail::{self, MailKind};
 use crate::data::refunds::{self, NewRefund, RefundRow, RefundableTicket};
 use crate::data::{orders, payments, tickets};

@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::data::{orders, payments, refunds};
 use crate::error::ApiError;
 use crate::fulfilment;

@@ -20,7 +20,7 @@ use shared_dto::seat_hold::{SalesActivity, SalesActivityKind};
 use shared_dto::ticket_qr;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::access::may_check_in;
 use crate::data::sessions;
 use crate::data::tickets::{self, GateTicket, NewScan};

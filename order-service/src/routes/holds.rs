@@ -15,7 +15,7 @@ use service_runtime::params::Path;
 use shared_dto::seat_hold::{HoldRecord, HoldToken, StandingHold};
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::buyer::{Buyer, may_use_hold};
 use crate::data::holds::{ExtendOutcome, TakeOutcome};
 use crate::data::orders;

@@ -17,7 +17,7 @@ use shared_dto::money::Currency;
 use shared_dto::seat_hold::HoldRecord;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::buyer::may_use_hold;
 use crate::data::orders::{self, DiscountRow, IdempotencyRow, NewOrder, OrderRow, ReserveRefusal};
 use crate::data::{payments, sessions, tickets};

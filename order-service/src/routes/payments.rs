@@ -12,7 +12,7 @@ use service_runtime::auth::OptionalAuthenticated;
 use service_runtime::params::Path;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::data::{orders, payments};
 use crate::error::ApiError;
 use crate::fulfilment::{self, Settlement};

@@ -12,7 +12,7 @@ use service_runtime::auth::Authenticated;
 use service_runtime::params::Path;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::access::may_manage_sales;
 use crate::data::mail::MailKind;
 use crate::data::orders;

@@ -11,7 +11,7 @@ use service_runtime::auth::Authenticated;
 use shared_dto::ticket_qr;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::data::sessions;
 use crate::data::tickets::{self, TicketRow};
 use crate::error::ApiError;
