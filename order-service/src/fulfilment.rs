@@ -18,7 +18,6 @@ use shared_dto::seat_hold::{
 use sqlx::Acquire;
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::data::holds::TakeOutcome;
 use crate::data::mail::{self, MailKind};
 use crate::data::orders::{self, ItemRow, OrderRow};
@@ -27,6 +26,7 @@ use crate::data::sessions;
 use crate::data::tickets::{self, TicketRow};
 use crate::error::ApiError;
 use crate::payment;
+use crate::state::AppState;
 
 /// How long places taken back for a late payment stay held while its tickets are issued.
 const RETAKE_TTL: Duration = Duration::from_secs(60);

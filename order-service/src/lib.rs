@@ -44,7 +44,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use config::Config;
-pub use state::{AppState, SaleRules};
 use config::ProviderKind;
 use data::holds::HoldStore;
 use data::sessions::SeatMapCache;
@@ -53,6 +52,7 @@ use order_access::OrderAccess;
 use payment::PaymentProvider;
 use payment::stripe::WebhookVerifier;
 use signing::TicketSigner;
+pub use state::{AppState, SaleRules};
 
 /// The name this service reports in `/health` and logs.
 pub const SERVICE: &str = "order-service";

@@ -12,12 +12,12 @@ use chrono::Utc;
 use shared_dto::seat_hold::{SalesActivity, SalesActivityKind, SeatsRefunded, StandingHold};
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::data::mail::{self, MailKind};
 use crate::data::refunds::{self, NewRefund, RefundRow, RefundableTicket};
 use crate::data::{orders, payments, tickets};
 use crate::fulfilment::{publish, publish_activity};
 use crate::payment::return_money as return_money_through;
+use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RefundError {

@@ -10,11 +10,11 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::state::AppState;
 use crate::data::{orders, payments, refunds};
 use crate::error::ApiError;
 use crate::fulfilment;
 use crate::payment::ChargeStatus;
+use crate::state::AppState;
 
 /// Rows handled per kind and sweep, so one sweep stays short.
 const BATCH: i64 = 100;

@@ -8,9 +8,9 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio_util::sync::CancellationToken;
 
-use crate::state::AppState;
 use crate::data::mail::{self, OutboxRow};
 use crate::mail::compose::{self, ComposedMail};
+use crate::state::AppState;
 
 /// Longest wait between two attempts at a mail that keeps failing.
 const MAX_BACKOFF_SECS: i64 = 3600;

@@ -20,12 +20,12 @@ use shared_dto::seat_hold::{SalesActivity, SalesActivityKind};
 use shared_dto::ticket_qr;
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::access::may_check_in;
 use crate::data::sessions;
 use crate::data::tickets::{self, GateTicket, NewScan};
 use crate::error::ApiError;
 use crate::fulfilment::publish_activity;
+use crate::state::AppState;
 use crate::ticket_number;
 
 /// Most scans one batch may carry.

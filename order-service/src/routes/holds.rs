@@ -15,7 +15,6 @@ use service_runtime::params::Path;
 use shared_dto::seat_hold::{HoldRecord, HoldToken, StandingHold};
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::buyer::{Buyer, may_use_hold};
 use crate::data::holds::{ExtendOutcome, TakeOutcome};
 use crate::data::orders;
@@ -23,6 +22,7 @@ use crate::data::sessions::{self, SaleSession, SeatMap};
 use crate::error::ApiError;
 use crate::fulfilment;
 use crate::seat_selection::{self, StandingRoom};
+use crate::state::AppState;
 
 /// Best-available picks again this often when another buyer takes a picked seat first.
 const BEST_AVAILABLE_ATTEMPTS: usize = 3;

@@ -17,7 +17,6 @@ use shared_dto::money::Currency;
 use shared_dto::seat_hold::HoldRecord;
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::buyer::may_use_hold;
 use crate::data::orders::{self, DiscountRow, IdempotencyRow, NewOrder, OrderRow, ReserveRefusal};
 use crate::data::{payments, sessions, tickets};
@@ -26,6 +25,7 @@ use crate::fulfilment;
 use crate::order_access;
 use crate::pricing::{self, PlannedItem, PricingError, TierPrice};
 use crate::routes::tickets::Ticket;
+use crate::state::AppState;
 
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 

@@ -12,12 +12,12 @@ use service_runtime::auth::OptionalAuthenticated;
 use service_runtime::params::Path;
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::data::{orders, payments};
 use crate::error::ApiError;
 use crate::fulfilment::{self, Settlement};
 use crate::payment::{Charge, ChargeOutcome};
 use crate::routes::orders::{Order, may_act_on, order_view};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

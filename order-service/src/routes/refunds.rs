@@ -12,13 +12,13 @@ use service_runtime::auth::Authenticated;
 use service_runtime::params::Path;
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::access::may_manage_sales;
 use crate::data::mail::MailKind;
 use crate::data::orders;
 use crate::data::refunds::{self, RefundRow};
 use crate::error::ApiError;
 use crate::refunds::{RefundError, RefundRequest, refund_tickets};
+use crate::state::AppState;
 
 /// Longest reason kept with a refund.
 const MAX_REASON_CHARS: usize = 500;

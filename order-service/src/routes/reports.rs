@@ -20,11 +20,11 @@ use shared_dto::layout::Block;
 use shared_dto::money::Currency;
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::access::{may_check_in, may_manage_sales};
 use crate::data::reports::{self, AttendeeRow, OrderReportRow, ReportFilter};
 use crate::data::sessions::{self, SeatMap};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 const ORDER_STATUSES: [&str; 6] = [
     "pending",

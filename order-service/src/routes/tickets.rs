@@ -11,11 +11,11 @@ use service_runtime::auth::Authenticated;
 use shared_dto::ticket_qr;
 use uuid::Uuid;
 
-use crate::state::AppState;
 use crate::data::sessions;
 use crate::data::tickets::{self, TicketRow};
 use crate::error::ApiError;
 use crate::signing::TicketSigner;
+use crate::state::AppState;
 use crate::ticket_number;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
