@@ -30,8 +30,9 @@ use tokio_util::sync::CancellationToken;
 use crate::change::RowChange;
 use crate::change::{self, Decoded};
 use crate::config::ProjectionArgs;
+use crate::error::ProjectionError;
 use crate::mirror::MIRRORED;
-use crate::projection::{self, ProjectionError};
+use crate::projection;
 
 /// Upper bound on changes projected together.
 const MAX_BATCH: usize = 500;

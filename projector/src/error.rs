@@ -1,5 +1,7 @@
-//! `ApiError`: the one error type projector handlers return. A 4xx says what was wrong;
-//! a 5xx is logged in full and answered without internal detail.
+//! The projector's error types: `ProjectionError` for a change that could not be projected
+//! (sorted into retryable and poison), and `ApiError`, the one error type its operational
+//! handlers return (a 4xx says what was wrong; a 5xx is logged in full and answered without
+//! internal detail).
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -30,5 +32,42 @@ impl IntoResponse for ApiError {
             }
         };
         (status, Json(body)).into_response()
+    }
+}
+
+/// Why a change could not be projected.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    /// The read store could not be reached or answered; retrying later can succeed.
+    #[error("read store: {0}")]
+    Store(mongodb::error::Error),
+    /// The change itself cannot be projected (an unexpected row shape); retrying cannot help,
+    /// so it goes to the dead-letter topic.
+    #[error("cannot project: {0}")]
+    Shape(String),
+}
+
+impl From<mongodb::error::Error> for ProjectionError {
+    /// A refused write or a document that cannot be encoded fails the same way every time, so
+    /// it is a poison message rather than an outage to wait out.
+    fn from(error: mongodb::error::Error) -> Self {
+        use mongodb::error::{ErrorKind, WriteFailure};
+        match error.kind.as_ref() {
+            ErrorKind::Write(WriteFailure::WriteError(_))
+            | ErrorKind::InvalidArgument { .. }
+            | ErrorKind::BsonSerialization(_)
+            | ErrorKind::BsonDeserialization(_) => Self::Shape(error.to_string()),
+            _ => Self::Store(error),
+        }
+    }
+}
+
+impl ProjectionError {
+    pub fn shape(message: impl Into<String>) -> Self {
+        Self::Shape(message.into())
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Store(_))
     }
 }

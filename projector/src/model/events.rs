@@ -10,10 +10,11 @@ use shared_dto::rows::{
     CategoryRow, EventRow, OrganisationRow, SessionLayoutRow, SessionRow, VenueRow,
 };
 
+use crate::error::ProjectionError;
 use crate::mirror;
+use crate::model::documents::{remove, store};
+use crate::model::rows::{row, rows_where};
 use crate::model::seat_maps::tier_views;
-use crate::model::{remove, row, rows_where, store};
-use crate::projection::ProjectionError;
 
 pub async fn recompute(database: &Database, event_id: &str) -> Result<(), ProjectionError> {
     let Some(event) = row::<EventRow>(database, "event", event_id).await? else {

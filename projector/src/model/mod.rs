@@ -1,8 +1,10 @@
 //! The read models, one module each. Every document is recomputed whole from the row mirrors,
 //! so the same mirror state always yields the same document.
 
+pub mod documents;
 pub mod events;
 pub mod organisations;
+pub mod rows;
 pub mod sales;
 pub mod seat_maps;
 pub mod sold_places;
@@ -10,13 +12,11 @@ pub mod sold_places;
 use std::collections::BTreeSet;
 
 use mongodb::Database;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 use shared_dto::rows::{EventRow, OrganisationMemberRow, SessionRow, TicketRow, TierRow};
 
 use crate::change::RowChange;
-use crate::mirror;
-use crate::projection::ProjectionError;
+use crate::error::ProjectionError;
+use crate::model::rows::{decode, row, rows_where};
 
 /// A read-model document to recompute.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -118,88 +118,4 @@ pub async fn recompute(database: &Database, target: &Target) -> Result<(), Proje
         Target::Sales(id) => sales::recompute(database, id).await,
         Target::Organisation(id) => organisations::recompute(database, id).await,
     }
-}
-
-/// A mirrored row as its table's row type.
-pub fn decode<T: DeserializeOwned>(row: &Map<String, Value>) -> Result<T, ProjectionError> {
-    serde_json::from_value(Value::Object(row.clone()))
-        .map_err(|error| ProjectionError::shape(format!("{}: {error}", std::any::type_name::<T>())))
-}
-
-/// A live row by primary key, typed.
-pub async fn row<T: DeserializeOwned>(
-    database: &Database,
-    table: &str,
-    key: &str,
-) -> Result<Option<T>, ProjectionError> {
-    mirror::row(database, table, key)
-        .await?
-        .as_ref()
-        .map(decode)
-        .transpose()
-}
-
-/// Live rows whose `field` equals `value`, typed.
-pub async fn rows_where<T: DeserializeOwned>(
-    database: &Database,
-    table: &str,
-    field: &str,
-    value: &str,
-) -> Result<Vec<T>, ProjectionError> {
-    mirror::rows_where(database, table, field, value)
-        .await?
-        .iter()
-        .map(decode)
-        .collect()
-}
-
-/// Live rows matching a filter on `row.*` fields, typed.
-pub async fn rows_matching<T: DeserializeOwned>(
-    database: &Database,
-    table: &str,
-    filter: mongodb::bson::Document,
-) -> Result<Vec<T>, ProjectionError> {
-    mirror::rows_matching(database, table, filter)
-        .await?
-        .iter()
-        .map(decode)
-        .collect()
-}
-
-/// A read-model document as BSON, encoded through JSON so ids and other types that serialise
-/// differently for binary formats (a `Uuid` would become BSON binary) stay strings.
-pub fn document_of<T: serde::Serialize>(
-    value: &T,
-) -> Result<mongodb::bson::Document, ProjectionError> {
-    let json =
-        serde_json::to_value(value).map_err(|error| ProjectionError::shape(error.to_string()))?;
-    mongodb::bson::to_document(&json).map_err(|error| ProjectionError::shape(error.to_string()))
-}
-
-/// Replaces (or creates) the document with `id` in `collection`.
-pub async fn store<T: serde::Serialize>(
-    database: &Database,
-    collection: &str,
-    id: &str,
-    value: &T,
-) -> Result<(), ProjectionError> {
-    database
-        .collection::<mongodb::bson::Document>(collection)
-        .replace_one(mongodb::bson::doc! { "_id": id }, document_of(value)?)
-        .upsert(true)
-        .await?;
-    Ok(())
-}
-
-/// Removes the document with `id` from `collection`.
-pub async fn remove(
-    database: &Database,
-    collection: &str,
-    id: &str,
-) -> Result<(), ProjectionError> {
-    database
-        .collection::<mongodb::bson::Document>(collection)
-        .delete_one(mongodb::bson::doc! { "_id": id })
-        .await?;
-    Ok(())
 }

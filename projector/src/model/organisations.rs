@@ -6,8 +6,9 @@ use mongodb::Database;
 use shared_dto::read_model::{MemberView, OrganisationDocument, collection};
 use shared_dto::rows::{OrganisationMemberRow, OrganisationRow};
 
-use crate::model::{remove, row, rows_where, store};
-use crate::projection::ProjectionError;
+use crate::error::ProjectionError;
+use crate::model::documents::{remove, store};
+use crate::model::rows::{row, rows_where};
 
 pub async fn recompute(database: &Database, organisation_id: &str) -> Result<(), ProjectionError> {
     let Some(organisation) =

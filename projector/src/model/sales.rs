@@ -7,8 +7,9 @@ use mongodb::bson::doc;
 use shared_dto::read_model::{SessionSalesDocument, TierSales, collection};
 use shared_dto::rows::{SessionRow, TicketRow};
 
-use crate::model::{remove, row, rows_matching, store};
-use crate::projection::ProjectionError;
+use crate::error::ProjectionError;
+use crate::model::documents::{remove, store};
+use crate::model::rows::{row, rows_matching};
 
 pub async fn recompute(database: &Database, session_id: &str) -> Result<(), ProjectionError> {
     let Some(session) = row::<SessionRow>(database, "session", session_id).await? else {

@@ -8,8 +8,9 @@ use shared_dto::layout::Layout;
 use shared_dto::read_model::{SeatMapDocument, TierView, collection};
 use shared_dto::rows::{SessionLayoutRow, SessionRow, TierRow};
 
-use crate::model::{remove, row, rows_where, store};
-use crate::projection::ProjectionError;
+use crate::error::ProjectionError;
+use crate::model::documents::{remove, store};
+use crate::model::rows::{row, rows_where};
 
 pub async fn recompute(database: &Database, session_id: &str) -> Result<(), ProjectionError> {
     let session = row::<SessionRow>(database, "session", session_id).await?;

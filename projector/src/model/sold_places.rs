@@ -4,8 +4,9 @@ use mongodb::Database;
 use shared_dto::read_model::{SoldPlaceDocument, collection};
 use shared_dto::rows::TicketRow;
 
-use crate::model::{remove, row, store};
-use crate::projection::ProjectionError;
+use crate::error::ProjectionError;
+use crate::model::documents::{remove, store};
+use crate::model::rows::row;
 
 pub async fn recompute(database: &Database, ticket_id: &str) -> Result<(), ProjectionError> {
     let ticket = row::<TicketRow>(database, "ticket", ticket_id).await?;
