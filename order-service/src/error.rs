@@ -13,6 +13,8 @@ use service_runtime::json_body::JsonBodyError;
 use shared_dto::error::ErrorBody;
 
 use crate::data::holds::HoldStoreError;
+use crate::data::sessions::{NotOnSale, SessionError};
+use crate::fulfilment::FulfilmentError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -173,6 +175,42 @@ impl From<HoldStoreError> for ApiError {
         match error {
             HoldStoreError::Redis(error) => error.into(),
             other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(error: SessionError) -> Self {
+        match error {
+            SessionError::NotFound => Self::NotFound,
+            SessionError::NoSeatMap => Self::conflict("no_seat_map", error.to_string()),
+            SessionError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<NotOnSale> for ApiError {
+    fn from(error: NotOnSale) -> Self {
+        let conflict = Self::conflict("not_on_sale", error.to_string());
+        match error {
+            NotOnSale::Status(status) => conflict.with("status", status),
+            NotOnSale::NotStarted(at) => conflict.with("sales_start_at", at.to_rfc3339()),
+            NotOnSale::Ended(at) => conflict.with("sales_end_at", at.to_rfc3339()),
+        }
+    }
+}
+
+impl From<FulfilmentError> for ApiError {
+    fn from(error: FulfilmentError) -> Self {
+        match error {
+            FulfilmentError::NoSuchPayment => Self::NotFound,
+            FulfilmentError::Provider(message) => Self::Provider(message),
+            FulfilmentError::Session(error) => error.into(),
+            FulfilmentError::Holds(error) => error.into(),
+            FulfilmentError::Database(error) => error.into(),
+            other @ (FulfilmentError::MalformedHoldToken(_) | FulfilmentError::Refund { .. }) => {
+                Self::internal(other)
+            }
         }
     }
 }

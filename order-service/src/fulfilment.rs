@@ -13,23 +13,40 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared_dto::seat_hold::{
-    HoldRecord, SalesActivity, SalesActivityKind, SeatsSold, StandingHold,
+    HoldRecord, HoldToken, SalesActivity, SalesActivityKind, SeatsSold, StandingHold,
 };
-use sqlx::Acquire;
 use uuid::Uuid;
 
-use crate::data::holds::TakeOutcome;
+use crate::data::holds::{HoldStoreError, TakeOutcome};
 use crate::data::mail::{self, MailKind};
 use crate::data::orders::{self, ItemRow, OrderRow};
 use crate::data::payments::{self, PaymentRow};
-use crate::data::sessions;
-use crate::data::tickets::{self, TicketRow};
-use crate::error::ApiError;
+use crate::data::sessions::{self, SessionError};
+use crate::data::tickets::{self, StoredTicket};
 use crate::payment;
 use crate::state::AppState;
 
 /// How long places taken back for a late payment stay held while its tickets are issued.
 const RETAKE_TTL: Duration = Duration::from_secs(60);
+
+/// Why money received could not be settled, or owed money not returned, now.
+#[derive(Debug, thiserror::Error)]
+pub enum FulfilmentError {
+    #[error("no such payment")]
+    NoSuchPayment,
+    #[error("order {0} carries a malformed hold token")]
+    MalformedHoldToken(Uuid),
+    #[error("the payment provider could not return the money yet: {0}")]
+    Provider(String),
+    #[error("payment {payment_id}: {reason}")]
+    Refund { payment_id: Uuid, reason: String },
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Holds(#[from] HoldStoreError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
 
 /// What became of an order once its payment succeeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,63 +64,71 @@ fn is_settled(status: &str) -> bool {
 
 /// Settles a payment the provider reports as succeeded. Safe to call any number of times
 /// for one payment (pay response, webhook and sweeper may all report it).
+///
+/// On time (the usual case) this is one read and one short transaction; a late payment
+/// first takes its places back in Redis.
 pub async fn payment_succeeded(
     state: &AppState,
     payment_id: Uuid,
     reference: Option<&str>,
-) -> Result<Settlement, ApiError> {
-    let payment = payments::find(&state.pool, payment_id)
+) -> Result<Settlement, FulfilmentError> {
+    let paid_for = orders::paid_for(&state.pool, payment_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
-    if is_settled(&payment.status) {
+        .ok_or(FulfilmentError::NoSuchPayment)?;
+    if is_settled(&paid_for.payment_status) {
         return Ok(Settlement::AlreadySettled);
     }
-    let order = orders::find(&state.pool, payment.order_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let items = orders::items(&state.pool, order.order_id).await?;
+    let order = paid_for.order;
     let now = Utc::now();
-    let session = sessions::load(&state.pool, &state.seat_maps, order.session_id).await?;
-    let standing_capacity: HashMap<String, u32> = session
-        .map
-        .standing
-        .iter()
-        .map(|(block, area)| (block.clone(), area.capacity))
-        .collect();
-
+    let token = HoldToken::parse(&order.hold_token);
     let late = order.status == "expired" || order.is_overdue(now);
+    let mut standing_capacity = HashMap::new();
     let mut retaken = None;
     let mut places_free = true;
     if late && matches!(order.status.as_str(), "pending" | "expired") {
+        let session = sessions::load(&state.pool, &state.seat_maps, order.session_id).await?;
+        standing_capacity = session
+            .map
+            .standing
+            .iter()
+            .map(|(block, area)| (block.clone(), area.capacity))
+            .collect();
+        let token = token
+            .clone()
+            .ok_or(FulfilmentError::MalformedHoldToken(order.order_id))?;
+        let items = orders::items(&state.pool, order.order_id).await?;
         let record = hold_record(&order, &items, now + RETAKE_TTL);
         let unsold = unsold_for(state, order.session_id, &record, &standing_capacity).await?;
         match state
             .holds
-            .take(&record, &unsold, None, now.timestamp_millis())
+            .take(&token, &record, &unsold, None, now.timestamp_millis())
             .await?
         {
-            TakeOutcome::Held => retaken = Some(record),
+            TakeOutcome::Held => retaken = Some((token, record)),
             outcome => {
                 tracing::info!(order_id = %order.order_id, ?outcome, "late payment: places are gone");
                 places_free = false;
             }
         }
     }
+    let release_retaken = || async {
+        if let Some((token, record)) = &retaken {
+            release_quietly(state, token, record, false).await;
+        }
+    };
 
-    let settled = settle(
+    let outcome = match settle(
         state,
         payment_id,
         reference,
         places_free,
         &standing_capacity,
     )
-    .await;
-    let outcome = match settled {
+    .await
+    {
         Ok(outcome) => outcome,
         Err(error) => {
-            if let Some(record) = &retaken {
-                release_quietly(state, record, false).await;
-            }
+            release_retaken().await;
             return Err(error);
         }
     };
@@ -113,22 +138,24 @@ pub async fn payment_succeeded(
             if late {
                 metrics::counter!("late_payments_total", "outcome" => "ticketed").increment(1);
             }
-            announce_sale(state, order, tickets).await;
-            match &retaken {
-                Some(record) => release_quietly(state, record, false).await,
-                None => match hold_of(state, &order.hold_token).await {
-                    Ok(Some(record)) => release_quietly(state, &record, true).await,
-                    Ok(None) => {}
-                    Err(error) => tracing::warn!(%error, "cannot read a sold hold"),
-                },
-            }
+            let release_hold = async {
+                match (&retaken, &token) {
+                    (Some(_), _) => release_retaken().await,
+                    (None, Some(token)) => match state.holds.get(token).await {
+                        Ok(Some(record)) => release_quietly(state, token, &record, true).await,
+                        Ok(None) => {}
+                        Err(error) => tracing::warn!(%error, "cannot read a sold hold"),
+                    },
+                    (None, None) => {}
+                }
+            };
+            // Both are best effort and independent: announced and released at once.
+            tokio::join!(announce_sale(state, order, tickets), release_hold);
             Ok(Settlement::Ticketed)
         }
         Outcome::Refund { order, payment } => {
             metrics::counter!("refunds_owed_total").increment(1);
-            if let Some(record) = &retaken {
-                release_quietly(state, record, false).await;
-            }
+            release_retaken().await;
             if let Err(error) = refund(state, payment).await {
                 tracing::warn!(payment_id = %payment.payment_id, %error, "refund deferred to the sweeper");
             }
@@ -138,9 +165,7 @@ pub async fn payment_succeeded(
             Ok(Settlement::Refunded)
         }
         Outcome::AlreadySettled => {
-            if let Some(record) = &retaken {
-                release_quietly(state, record, false).await;
-            }
+            release_retaken().await;
             Ok(Settlement::AlreadySettled)
         }
     }
@@ -149,7 +174,7 @@ pub async fn payment_succeeded(
 enum Outcome {
     Ticketed {
         order: Box<OrderRow>,
-        tickets: Vec<TicketRow>,
+        tickets: Vec<StoredTicket>,
     },
     Refund {
         order: Box<OrderRow>,
@@ -158,105 +183,74 @@ enum Outcome {
     AlreadySettled,
 }
 
-/// The database half of [`payment_succeeded`]: one transaction, payment row then order row
-/// locked, so concurrent reports of one payment settle it once.
+/// The database half of [`payment_succeeded`]. When the places turn out to be taken as the
+/// tickets are issued, nothing of that attempt is kept and the payment is settled again as
+/// owed back.
 async fn settle(
     state: &AppState,
     payment_id: Uuid,
     reference: Option<&str>,
     places_free: bool,
     standing_capacity: &HashMap<String, u32>,
-) -> Result<Outcome, ApiError> {
+) -> Result<Outcome, FulfilmentError> {
+    match settle_once(state, payment_id, reference, places_free, standing_capacity).await {
+        Err(FulfilmentError::Database(error)) if places_free && is_place_conflict(&error) => {
+            tracing::info!(%payment_id, %error, "late payment: places were sold meanwhile");
+            settle_once(state, payment_id, reference, false, standing_capacity).await
+        }
+        settled => settled,
+    }
+}
+
+/// One transaction, payment row then order row locked, so concurrent reports of one
+/// payment settle it once.
+async fn settle_once(
+    state: &AppState,
+    payment_id: Uuid,
+    reference: Option<&str>,
+    places_free: bool,
+    standing_capacity: &HashMap<String, u32>,
+) -> Result<Outcome, FulfilmentError> {
     let mut tx = state.pool.begin().await?;
-    let payment = payments::lock(&mut tx, payment_id).await?;
-    if is_settled(&payment.status) {
+    let Some(order_id) = payments::succeed_unsettled(&mut tx, payment_id, reference).await? else {
         tx.commit().await?;
         return Ok(Outcome::AlreadySettled);
-    }
-    let order = orders::lock(&mut tx, payment.order_id).await?;
-    payments::succeed(&mut tx, payment_id, reference).await?;
-
-    let wanted = match order.status.as_str() {
-        "pending" | "expired" => places_free,
-        // Paid twice, cancelled meanwhile, or already refunded: this money goes back.
-        _ => false,
     };
-    let tickets = if wanted {
-        complete(&mut tx, &order, standing_capacity).await?
+    let mut order = orders::lock(&mut tx, order_id).await?;
+    // Paid twice, cancelled meanwhile, or already refunded: this money goes back.
+    let wanted = places_free && matches!(order.status.as_str(), "pending" | "expired");
+    let outcome = if wanted {
+        if order.status == "expired" {
+            orders::revive_places(&mut tx, order_id, standing_capacity).await?;
+        }
+        let tickets = tickets::issue_paid(&mut tx, order_id).await?;
+        // Queued with the tickets: no confirmed purchase goes without its mail.
+        mail::enqueue(&mut tx, MailKind::OrderConfirmation, order_id, None).await?;
+        "ticketed".clone_into(&mut order.status);
+        Outcome::Ticketed {
+            order: Box::new(order),
+            tickets,
+        }
     } else {
-        None
-    };
-    let outcome = match tickets {
-        Some(tickets) => {
-            let order = Box::new(orders::lock(&mut tx, order.order_id).await?);
-            // Queued with the tickets: no confirmed purchase goes without its mail.
-            mail::enqueue(&mut tx, MailKind::OrderConfirmation, order.order_id, None).await?;
-            Outcome::Ticketed { order, tickets }
+        payments::owe_refund(&mut tx, payment_id).await?;
+        if matches!(order.status.as_str(), "pending" | "expired") {
+            orders::release_places(&mut tx, order_id).await?;
+            orders::close_refunded(&mut tx, order_id).await?;
         }
-        None => {
-            payments::owe_refund(&mut tx, payment_id).await?;
-            if matches!(order.status.as_str(), "pending" | "expired") {
-                orders::release_places(&mut tx, order.order_id).await?;
-                sqlx::query(
-                    "update purchase_order set status = 'refunded',
-                            paid_at = coalesce(paid_at, now()), closed_at = now()
-                     where order_id = $1",
-                )
-                .bind(order.order_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let order = Box::new(orders::lock(&mut tx, order.order_id).await?);
-            let payment = Box::new(payments::lock(&mut tx, payment_id).await?);
-            Outcome::Refund { order, payment }
-        }
+        let order = Box::new(orders::lock(&mut tx, order_id).await?);
+        let payment = Box::new(payments::lock(&mut tx, payment_id).await?);
+        Outcome::Refund { order, payment }
     };
     tx.commit().await?;
     Ok(outcome)
 }
 
-/// Pays and tickets the order inside a savepoint; `None` (and nothing written) when its
-/// places turn out to be taken.
-async fn complete(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    order: &OrderRow,
-    standing_capacity: &HashMap<String, u32>,
-) -> Result<Option<Vec<TicketRow>>, ApiError> {
-    let mut savepoint = tx.begin().await?;
-    let attempt = async {
-        if order.status == "expired" {
-            orders::revive_places(&mut savepoint, order.order_id, standing_capacity).await?;
-        }
-        orders::set_status(&mut savepoint, order.order_id, "paid").await?;
-        let tickets = tickets::issue(&mut savepoint, order.order_id).await?;
-        sqlx::query(
-            "update discount_redemption set status = 'redeemed'
-             where order_id = $1 and status = 'reserved'",
-        )
-        .bind(order.order_id)
-        .execute(&mut *savepoint)
-        .await?;
-        orders::set_status(&mut savepoint, order.order_id, "ticketed").await?;
-        Ok::<_, sqlx::Error>(tickets)
-    }
-    .await;
-    match attempt {
-        Ok(tickets) => {
-            savepoint.commit().await?;
-            Ok(Some(tickets))
-        }
-        Err(error) if is_place_conflict(&error) => {
-            tracing::info!(order_id = %order.order_id, %error, "late payment: places were sold meanwhile");
-            savepoint.rollback().await?;
-            Ok(None)
-        }
-        Err(error) => Err(error.into()),
-    }
-}
-
 fn is_place_conflict(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
     matches!(
-        ApiError::constraint(error),
+        db.constraint(),
         Some(
             "order_item_session_seat_key"
                 | "ticket_session_seat_key"
@@ -271,7 +265,7 @@ async fn unsold_for(
     session_id: Uuid,
     record: &HoldRecord,
     standing_capacity: &HashMap<String, u32>,
-) -> Result<Vec<u64>, ApiError> {
+) -> Result<Vec<u64>, FulfilmentError> {
     if record.standing.is_empty() {
         return Ok(Vec::new());
     }
@@ -321,7 +315,7 @@ pub fn hold_record(order: &OrderRow, items: &[ItemRow], expires_at: DateTime<Utc
 
 /// Returns a payment owed back. Leaves it `refund_pending` (for the sweeper) when the
 /// provider cannot be asked now.
-pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), ApiError> {
+pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), FulfilmentError> {
     if payment.status != "refund_pending" {
         return Ok(());
     }
@@ -337,8 +331,11 @@ pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), ApiErr
     )
     .await
     .map_err(|error| match error {
-        payment::ReturnError::Provider(error) => ApiError::Provider(error.to_string()),
-        other => ApiError::Internal(format!("payment {}: {other}", payment.payment_id)),
+        payment::ReturnError::Provider(error) => FulfilmentError::Provider(error.to_string()),
+        other => FulfilmentError::Refund {
+            payment_id: payment.payment_id,
+            reason: other.to_string(),
+        },
     })?;
     if payments::refunded(&state.pool, payment.payment_id, &reference).await? {
         tracing::info!(payment_id = %payment.payment_id, refund = %reference, "payment refunded");
@@ -347,7 +344,7 @@ pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), ApiErr
 }
 
 /// Ends an overdue pending order; `false` if it was no longer pending.
-pub async fn expire(state: &AppState, order_id: Uuid) -> Result<bool, ApiError> {
+pub async fn expire(state: &AppState, order_id: Uuid) -> Result<bool, sqlx::Error> {
     let mut tx = state.pool.begin().await?;
     let expired = orders::close_pending(&mut tx, order_id, "expired").await?;
     tx.commit().await?;
@@ -355,8 +352,7 @@ pub async fn expire(state: &AppState, order_id: Uuid) -> Result<bool, ApiError> 
 }
 
 /// Tells query-service and the organiser's live view that places were sold.
-async fn announce_sale(state: &AppState, order: &OrderRow, tickets: &[TicketRow]) {
-    publish_activity(state, activity(order, SalesActivityKind::OrderPaid)).await;
+async fn announce_sale(state: &AppState, order: &OrderRow, tickets: &[StoredTicket]) {
     let mut standing: BTreeMap<&str, u32> = BTreeMap::new();
     let mut seat_ids = Vec::new();
     for ticket in tickets {
@@ -376,10 +372,15 @@ async fn announce_sale(state: &AppState, order: &OrderRow, tickets: &[TicketRow]
             })
             .collect(),
     };
-    publish(state, &state.holds.keys().sales_channel(), &sold).await;
     let mut issued = activity(order, SalesActivityKind::TicketsIssued);
     issued.quantity = u32::try_from(tickets.len()).unwrap_or(u32::MAX);
-    publish_activity(state, issued).await;
+    // Sent back to back on the one multiplexed connection, not a round trip each.
+    let sales_channel = state.holds.keys().sales_channel();
+    tokio::join!(
+        publish_activity(state, activity(order, SalesActivityKind::OrderPaid)),
+        publish(state, &sales_channel, &sold),
+        publish_activity(state, issued),
+    );
 }
 
 /// A sales activity about a whole order.
@@ -422,19 +423,13 @@ pub async fn publish(state: &AppState, channel: &str, message: &impl Serialize) 
     }
 }
 
-/// The live hold an order was placed from; a stored token that does not parse names none.
-async fn hold_of(
+pub async fn release_quietly(
     state: &AppState,
-    token: &str,
-) -> Result<Option<HoldRecord>, crate::data::holds::HoldStoreError> {
-    match shared_dto::seat_hold::HoldToken::parse(token) {
-        Some(token) => state.holds.get(&token).await,
-        None => Ok(None),
-    }
-}
-
-pub async fn release_quietly(state: &AppState, record: &HoldRecord, counted: bool) {
-    if let Err(error) = state.holds.release(record, counted).await {
-        tracing::warn!(token = %record.token, %error, "hold keys left to expire");
+    token: &HoldToken,
+    record: &HoldRecord,
+    counted: bool,
+) {
+    if let Err(error) = state.holds.release(token, record, counted).await {
+        tracing::warn!(%token, %error, "hold keys left to expire");
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod buyer;
+pub mod checkout;
 pub mod config;
 pub mod data;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod payment;
 pub mod pricing;
 pub mod refunds;
 pub mod routes;
+pub mod seat_hold;
 pub mod seat_selection;
 pub mod signing;
 pub mod state;

@@ -6,8 +6,11 @@
 
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
+use service_runtime::auth::Principal;
 use sha2::Sha256;
 use uuid::Uuid;
+
+use crate::data::orders::OrderRow;
 
 /// The request header that carries a guest order's access token.
 pub const HEADER: &str = "order-access-token";
@@ -39,6 +42,24 @@ impl OrderAccess {
             return false;
         };
         self.mac(order_id).verify_slice(&bytes).is_ok()
+    }
+}
+
+/// Whether the caller may read, pay or cancel `order`: a signed-in buyer's order is theirs
+/// (and the platform's); a guest's order belongs to whoever presents its access token (and the
+/// platform).
+pub fn may_act_on(
+    access: &OrderAccess,
+    order: &OrderRow,
+    principal: Option<&Principal>,
+    headers: &HeaderMap,
+) -> bool {
+    if principal.is_some_and(|caller| caller.is_admin() || caller.is_service()) {
+        return true;
+    }
+    match &order.customer_subject {
+        Some(subject) => principal.is_some_and(|caller| caller.subject == *subject),
+        None => presented(headers).is_some_and(|token| access.verify(order.order_id, token)),
     }
 }
 

@@ -6,7 +6,7 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use shared_dto::ticket_qr::{self, SigningKey, TicketClaims, VerifyingKey};
 
-use crate::data::tickets::TicketRow;
+use crate::data::tickets::StoredTicket;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SigningKeyError {
@@ -78,7 +78,7 @@ impl TicketSigner {
     }
 
     /// The QR code of a ticket.
-    pub fn code(&self, ticket: &TicketRow) -> Option<String> {
+    pub fn code(&self, ticket: &StoredTicket) -> Option<String> {
         let claims = TicketClaims::new(
             ticket.ticket_id,
             ticket.session_id,

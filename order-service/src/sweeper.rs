@@ -11,8 +11,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use crate::data::{orders, payments, refunds};
-use crate::error::ApiError;
-use crate::fulfilment;
+use crate::fulfilment::{self, FulfilmentError};
 use crate::payment::ChargeStatus;
 use crate::state::AppState;
 
@@ -20,6 +19,15 @@ use crate::state::AppState;
 const BATCH: i64 = 100;
 /// A refund just attempted is not retried before this.
 const REFUND_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// Why a sweep stopped early; the next one starts over.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error(transparent)]
+    Fulfilment(#[from] FulfilmentError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
 
 pub async fn run(state: AppState, interval: Duration, stop: CancellationToken) {
     let mut ticker = tokio::time::interval(interval);
@@ -35,7 +43,7 @@ pub async fn run(state: AppState, interval: Duration, stop: CancellationToken) {
     }
 }
 
-async fn sweep(state: &AppState) -> Result<(), ApiError> {
+async fn sweep(state: &AppState) -> Result<(), SweepError> {
     for order_id in orders::overdue(&state.pool, BATCH).await? {
         if fulfilment::expire(state, order_id).await? {
             tracing::debug!(%order_id, "order expired");

@@ -202,13 +202,11 @@ impl HoldStore {
         &self.keys
     }
 
-    /// The KEYS every script of `record` works on, in the order the scripts expect.
-    fn script_keys(&self, record: &HoldRecord) -> Result<Vec<String>, HoldStoreError> {
-        let token = HoldToken::parse(&record.token).ok_or_else(|| {
-            HoldStoreError::Protocol(format!("a malformed hold token: {}", record.token))
-        })?;
+    /// The KEYS every script of `record` (held under `token`) works on, in the order the
+    /// scripts expect.
+    fn script_keys(&self, token: &HoldToken, record: &HoldRecord) -> Vec<String> {
         let mut keys = Vec::with_capacity(3 + record.seat_ids.len() + 2 * record.standing.len());
-        keys.push(self.keys.hold(&token));
+        keys.push(self.keys.hold(token));
         keys.push(self.keys.buyer(&record.session_id, &record.buyer));
         keys.extend(
             record
@@ -224,7 +222,7 @@ impl HoldStore {
             );
         }
         keys.push(self.keys.held_seats(&record.session_id));
-        Ok(keys)
+        keys
     }
 
     /// Takes every place of `record` until its `expires_at_ms`, or none. `unsold[i]` is how many
@@ -232,17 +230,18 @@ impl HoldStore {
     /// counts the places against the buyer (re-taking a paid order's places).
     pub async fn take(
         &self,
+        token: &HoldToken,
         record: &HoldRecord,
         unsold: &[u64],
         buyer_cap: Option<u32>,
         now_ms: i64,
     ) -> Result<TakeOutcome, HoldStoreError> {
         let mut invocation = self.take.prepare_invoke();
-        for key in self.script_keys(record)? {
+        for key in self.script_keys(token, record) {
             invocation.key(key);
         }
         invocation
-            .arg(&record.token)
+            .arg(token.as_str())
             .arg(serde_json::to_string(record)?)
             .arg(record.expires_at_ms)
             .arg(now_ms)
@@ -290,14 +289,19 @@ impl HoldStore {
 
     /// Lets go of `record`'s places that still carry its token, and of the record itself.
     /// `counted` says whether its places count against the buyer's cap.
-    pub async fn release(&self, record: &HoldRecord, counted: bool) -> Result<(), HoldStoreError> {
+    pub async fn release(
+        &self,
+        token: &HoldToken,
+        record: &HoldRecord,
+        counted: bool,
+    ) -> Result<(), HoldStoreError> {
         let places = if counted { places_of(record) } else { 0 };
         let mut invocation = self.release.prepare_invoke();
-        for key in self.script_keys(record)? {
+        for key in self.script_keys(token, record) {
             invocation.key(key);
         }
         invocation
-            .arg(&record.token)
+            .arg(token.as_str())
             .arg(record.seat_ids.len())
             .arg(record.standing.len())
             .arg(places);
@@ -344,7 +348,7 @@ impl HoldStore {
         record.extended = true;
         record.expires_at_ms = record.expires_at_ms.max(now_ms) + extension_ms;
         let mut invocation = self.extend.prepare_invoke();
-        for key in self.script_keys(&record)? {
+        for key in self.script_keys(token, &record) {
             invocation.key(key);
         }
         invocation

@@ -100,6 +100,32 @@ pub async fn find(
     .await
 }
 
+/// A payment's status with the order it is for, read together.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaidFor {
+    pub payment_status: String,
+    #[sqlx(flatten)]
+    pub order: OrderRow,
+}
+
+pub async fn paid_for(
+    executor: impl PgExecutor<'_>,
+    payment_id: Uuid,
+) -> Result<Option<PaidFor>, sqlx::Error> {
+    let columns = ORDER_COLUMNS
+        .split(", ")
+        .map(|column| format!("o.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query_as(&format!(
+        "select p.status as payment_status, {columns}
+         from payment p join purchase_order o using (order_id) where p.payment_id = $1"
+    ))
+    .bind(payment_id)
+    .fetch_optional(executor)
+    .await
+}
+
 /// Paid orders of a session with ids after `after`, in id order (a keyset page).
 pub async fn paid_of_session(
     executor: impl PgExecutor<'_>,
@@ -291,36 +317,116 @@ pub async fn overdue(executor: impl PgExecutor<'_>, limit: i64) -> Result<Vec<Uu
     .await
 }
 
+const INSERT_ORDER: &str = "insert into purchase_order (order_id, event_id, session_id,
+         hold_token, hold_buyer, customer_subject, customer_key, buyer_name, buyer_email,
+         currency, subtotal_minor, discount_minor, total_minor, discount_id, discount_code,
+         expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+
 pub async fn insert_order(
     conn: &mut PgConnection,
     order: &NewOrder<'_>,
-) -> Result<(), sqlx::Error> {
+) -> Result<OrderRow, sqlx::Error> {
+    let sql = format!("{INSERT_ORDER} returning {ORDER_COLUMNS}");
+    bind_order(sqlx::query_as(&sql), order)
+        .fetch_one(conn)
+        .await
+}
+
+/// The order and its items in one statement (no discount to reserve between them); fails on
+/// `order_item_session_seat_key` as [`insert_items`] does.
+pub async fn insert_order_with_items(
+    conn: &mut PgConnection,
+    order: &NewOrder<'_>,
+) -> Result<OrderRow, sqlx::Error> {
+    let items = ItemColumns::of(order);
+    let sql = format!(
+        "with placed as ({INSERT_ORDER} returning {ORDER_COLUMNS}),
+              items as ({})
+         select {ORDER_COLUMNS} from placed",
+        insert_items_sql(1, 3, 17)
+    );
+    bind_order(sqlx::query_as(&sql), order)
+        .bind(&items.ids)
+        .bind(&items.seat_ids)
+        .bind(&items.block_ids)
+        .bind(&items.tier_ids)
+        .bind(&items.prices)
+        .bind(&items.discounts)
+        .fetch_one(conn)
+        .await
+}
+
+type OrderQuery<'q> =
+    sqlx::query::QueryAs<'q, sqlx::Postgres, OrderRow, sqlx::postgres::PgArguments>;
+
+/// Binds `$1`..`$16` of [`INSERT_ORDER`].
+fn bind_order<'q>(query: OrderQuery<'q>, order: &NewOrder<'q>) -> OrderQuery<'q> {
     let priced = order.priced;
-    sqlx::query(
-        "insert into purchase_order (order_id, event_id, session_id, hold_token, hold_buyer,
-             customer_subject, customer_key, buyer_name, buyer_email, currency, subtotal_minor,
-             discount_minor, total_minor, discount_id, discount_code, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    query
+        .bind(order.order_id)
+        .bind(order.event_id)
+        .bind(order.session_id)
+        .bind(order.hold_token)
+        .bind(order.hold_buyer)
+        .bind(order.customer_subject)
+        .bind(order.customer_key)
+        .bind(order.buyer_name)
+        .bind(order.buyer_email)
+        .bind(priced.currency.code())
+        .bind(priced.subtotal_minor)
+        .bind(priced.discount_minor)
+        .bind(priced.total_minor)
+        .bind(order.discount.map(|(id, _)| id))
+        .bind(order.discount.map(|(_, code)| code))
+        .bind(order.expires_at)
+}
+
+/// An order's items as the columns of one multi-row insert.
+struct ItemColumns<'a> {
+    ids: Vec<Uuid>,
+    seat_ids: Vec<Option<&'a str>>,
+    block_ids: Vec<&'a str>,
+    tier_ids: Vec<Uuid>,
+    prices: Vec<i64>,
+    discounts: Vec<i64>,
+}
+
+impl<'a> ItemColumns<'a> {
+    fn of(order: &NewOrder<'a>) -> Self {
+        // Seats in id order, so two orders racing for overlapping seats wait on each other in
+        // the same order instead of deadlocking.
+        let mut items: Vec<_> = order.priced.items.iter().collect();
+        items.sort_by(|a, b| {
+            (a.item.seat_id.is_none(), &a.item.item_id)
+                .cmp(&(b.item.seat_id.is_none(), &b.item.item_id))
+        });
+        Self {
+            ids: items.iter().map(|_| Uuid::new_v4()).collect(),
+            seat_ids: items.iter().map(|i| i.item.seat_id.as_deref()).collect(),
+            block_ids: items.iter().map(|i| i.item.block_id.as_str()).collect(),
+            tier_ids: items.iter().map(|i| i.item.tier_id).collect(),
+            prices: items.iter().map(|i| i.unit_price_minor).collect(),
+            discounts: items.iter().map(|i| i.discount_minor).collect(),
+        }
+    }
+}
+
+/// The items' insert: order id at `$order`, session id at `$session`, and from `$first` on
+/// the arrays of item ids, seat ids, block ids, tier ids, prices and discounts, inserted in
+/// array order.
+fn insert_items_sql(order: usize, session: usize, first: usize) -> String {
+    let [ids, seats, blocks, tiers, prices, discounts] =
+        std::array::from_fn::<usize, 6, _>(|i| first + i);
+    format!(
+        "insert into order_item (order_item_id, order_id, session_id, seat_id, block_id, tier_id,
+             unit_price_minor, discount_minor)
+         select item_id, ${order}, ${session}, seat_id, block_id, tier_id, price, discount
+         from unnest(${ids}::uuid[], ${seats}::text[], ${blocks}::text[], ${tiers}::uuid[],
+                     ${prices}::bigint[], ${discounts}::bigint[])
+              with ordinality as t(item_id, seat_id, block_id, tier_id, price, discount, position)
+         order by position"
     )
-    .bind(order.order_id)
-    .bind(order.event_id)
-    .bind(order.session_id)
-    .bind(order.hold_token)
-    .bind(order.hold_buyer)
-    .bind(order.customer_subject)
-    .bind(order.customer_key)
-    .bind(order.buyer_name)
-    .bind(order.buyer_email)
-    .bind(priced.currency.code())
-    .bind(priced.subtotal_minor)
-    .bind(priced.discount_minor)
-    .bind(priced.total_minor)
-    .bind(order.discount.map(|(id, _)| id))
-    .bind(order.discount.map(|(_, code)| code))
-    .bind(order.expires_at)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// The order's seats and standing places; fails on `order_item_session_seat_key` when a seat
@@ -329,39 +435,30 @@ pub async fn insert_items(
     conn: &mut PgConnection,
     order: &NewOrder<'_>,
 ) -> Result<(), sqlx::Error> {
-    let priced = order.priced;
-    // Seats in id order, so two orders racing for overlapping seats wait on each other in
-    // the same order instead of deadlocking.
-    let mut items: Vec<_> = priced.items.iter().collect();
-    items.sort_by(|a, b| {
-        (a.item.seat_id.is_none(), &a.item.item_id)
-            .cmp(&(b.item.seat_id.is_none(), &b.item.item_id))
-    });
-    let ids: Vec<Uuid> = items.iter().map(|_| Uuid::new_v4()).collect();
-    let seat_ids: Vec<Option<&str>> = items.iter().map(|i| i.item.seat_id.as_deref()).collect();
-    let block_ids: Vec<&str> = items.iter().map(|i| i.item.block_id.as_str()).collect();
-    let tier_ids: Vec<Uuid> = items.iter().map(|i| i.item.tier_id).collect();
-    let prices: Vec<i64> = items.iter().map(|i| i.unit_price_minor).collect();
-    let discounts: Vec<i64> = items.iter().map(|i| i.discount_minor).collect();
-    sqlx::query(
-        "insert into order_item (order_item_id, order_id, session_id, seat_id, block_id, tier_id,
-             unit_price_minor, discount_minor)
-         select item_id, $2, $3, seat_id, block_id, tier_id, price, discount
-         from unnest($1::uuid[], $4::text[], $5::text[], $6::uuid[], $7::bigint[], $8::bigint[])
-              with ordinality as t(item_id, seat_id, block_id, tier_id, price, discount, position)
-         order by position",
-    )
-    .bind(&ids)
-    .bind(order.order_id)
-    .bind(order.session_id)
-    .bind(&seat_ids)
-    .bind(&block_ids)
-    .bind(&tier_ids)
-    .bind(&prices)
-    .bind(&discounts)
-    .execute(conn)
-    .await?;
+    let items = ItemColumns::of(order);
+    sqlx::query(&insert_items_sql(1, 2, 3))
+        .bind(order.order_id)
+        .bind(order.session_id)
+        .bind(&items.ids)
+        .bind(&items.seat_ids)
+        .bind(&items.block_ids)
+        .bind(&items.tier_ids)
+        .bind(&items.prices)
+        .bind(&items.discounts)
+        .execute(conn)
+        .await?;
     Ok(())
+}
+
+/// Today's price of each tier of an event.
+pub async fn tier_prices(
+    executor: impl PgExecutor<'_>,
+    event_id: Uuid,
+) -> Result<Vec<(Uuid, i64, String)>, sqlx::Error> {
+    sqlx::query_as("select tier_id, price_minor, currency from tier where event_id = $1")
+        .bind(event_id)
+        .fetch_all(executor)
+        .await
 }
 
 /// Counts `quantity` more places of each block as taken; fails on
@@ -498,6 +595,19 @@ pub async fn close_pending(
         release_places(conn, order_id).await?;
     }
     Ok(closed)
+}
+
+/// Ends an order whose payment goes back because its places are gone.
+pub async fn close_refunded(conn: &mut PgConnection, order_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update purchase_order set status = 'refunded',
+                paid_at = coalesce(paid_at, now()), closed_at = now()
+         where order_id = $1",
+    )
+    .bind(order_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Moves the expiry of a hold's pending order along with its extended hold.

@@ -50,6 +50,33 @@ pub async fn start(
     Ok(())
 }
 
+/// Starts an attempt for an order that is pending and in time, under the order's row lock
+/// (so a concurrent cancel or expiry waits, or wins); `false` when the order is not payable
+/// now. Fails on `payment_one_active_per_order` while another attempt is processing.
+pub async fn start_for_pending(
+    executor: impl PgExecutor<'_>,
+    payment_id: Uuid,
+    order_id: Uuid,
+    provider: &str,
+) -> Result<bool, sqlx::Error> {
+    let started = sqlx::query(
+        "with payable as (
+             select order_id, total_minor, currency from purchase_order
+             where order_id = $2 and status = 'pending' and expires_at > now()
+             for update
+         )
+         insert into payment (payment_id, order_id, provider, amount_minor, currency)
+         select $1, order_id, $3, total_minor, currency from payable",
+    )
+    .bind(payment_id)
+    .bind(order_id)
+    .bind(provider)
+    .execute(executor)
+    .await?
+    .rows_affected();
+    Ok(started == 1)
+}
+
 pub async fn find(
     executor: impl PgExecutor<'_>,
     payment_id: Uuid,
@@ -151,6 +178,26 @@ pub async fn succeed(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Marks an unsettled attempt succeeded (taking its row lock), with the provider's id when
+/// given; `None` when it was settled already (or by a concurrent call, which this one waited
+/// for). Returns the order paid for.
+pub async fn succeed_unsettled(
+    conn: &mut PgConnection,
+    payment_id: Uuid,
+    reference: Option<&str>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "update payment set status = 'succeeded', failure_code = null, failure_message = null,
+                provider_reference = coalesce($2, provider_reference)
+         where payment_id = $1 and status not in ('succeeded', 'refund_pending', 'refunded')
+         returning order_id",
+    )
+    .bind(payment_id)
+    .bind(reference)
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn owe_refund(conn: &mut PgConnection, payment_id: Uuid) -> Result<(), sqlx::Error> {

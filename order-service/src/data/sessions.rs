@@ -18,7 +18,27 @@ use sqlx::types::Json;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::error::ApiError;
+/// Why a session cannot be sold from.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("no such session")]
+    NotFound,
+    #[error("this session has no seat map to sell from")]
+    NoSeatMap,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Why a session does not sell right now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotOnSale {
+    #[error("this session is not on sale (it is {0})")]
+    Status(String),
+    #[error("sales have not started yet")]
+    NotStarted(DateTime<Utc>),
+    #[error("sales have ended")]
+    Ended(DateTime<Utc>),
+}
 
 /// Sessions kept at most; past it the cache starts over, which only costs a re-read.
 const MAX_CACHED_MAPS: usize = 256;
@@ -103,23 +123,15 @@ pub struct SaleSession {
 
 impl SaleSession {
     /// Only a session that is on sale, inside its sales window, sells.
-    pub fn ensure_on_sale(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
+    pub fn ensure_on_sale(&self, now: DateTime<Utc>) -> Result<(), NotOnSale> {
         if self.status != "ON_SALE" {
-            return Err(ApiError::conflict(
-                "not_on_sale",
-                format!("this session is not on sale (it is {})", self.status),
-            )
-            .with("status", self.status.clone()));
+            return Err(NotOnSale::Status(self.status.clone()));
         }
         if now < self.sales_start_at {
-            return Err(
-                ApiError::conflict("not_on_sale", "sales have not started yet")
-                    .with("sales_start_at", self.sales_start_at.to_rfc3339()),
-            );
+            return Err(NotOnSale::NotStarted(self.sales_start_at));
         }
         if now >= self.sales_end_at {
-            return Err(ApiError::conflict("not_on_sale", "sales have ended")
-                .with("sales_end_at", self.sales_end_at.to_rfc3339()));
+            return Err(NotOnSale::Ended(self.sales_end_at));
         }
         Ok(())
     }
@@ -183,10 +195,10 @@ impl SeatMapCache {
 
     /// The session as known, read by `read` when unknown or stale; concurrent callers share
     /// one read. A failed read is not kept: the next caller tries again.
-    async fn known<F, Fut>(&self, session_id: Uuid, read: F) -> Result<Arc<Known>, ApiError>
+    async fn known<F, Fut>(&self, session_id: Uuid, read: F) -> Result<Arc<Known>, SessionError>
     where
         F: FnOnce(Option<Arc<Known>>) -> Fut,
-        Fut: Future<Output = Result<Known, ApiError>>,
+        Fut: Future<Output = Result<Known, SessionError>>,
     {
         let entry = {
             let mut entries = self
@@ -237,7 +249,7 @@ pub async fn load(
     pool: &PgPool,
     cache: &SeatMapCache,
     session_id: Uuid,
-) -> Result<SaleSession, ApiError> {
+) -> Result<SaleSession, SessionError> {
     let known = cache
         .known(session_id, |previous| {
             read(pool, cache, session_id, previous)
@@ -258,9 +270,9 @@ async fn read(
     cache: &SeatMapCache,
     session_id: Uuid,
     previous: Option<Arc<Known>>,
-) -> Result<Known, ApiError> {
+) -> Result<Known, SessionError> {
     let row: SessionRow = sqlx::query_as(
-        "select s.event_id, s.status::text as status, s.sales_start_at, s.sales_end_at,
+        "select s.event_id, upper(s.status::text) as status, s.sales_start_at, s.sales_end_at,
                 l.version as layout_version
          from session s left join session_layout l using (session_id)
          where s.session_id = $1",
@@ -268,12 +280,9 @@ async fn read(
     .bind(session_id)
     .fetch_optional(pool)
     .await?
-    .ok_or(ApiError::NotFound)?;
+    .ok_or(SessionError::NotFound)?;
     let Some(version) = row.layout_version else {
-        return Err(ApiError::conflict(
-            "no_seat_map",
-            "this session has no seat map to sell from",
-        ));
+        return Err(SessionError::NoSeatMap);
     };
     let (map, layout_version) = match previous {
         Some(previous) if previous.layout_version == version => {
@@ -361,7 +370,7 @@ mod tests {
         let cache = SeatMapCache::with_freshness(Duration::ZERO);
         let session = Uuid::new_v4();
         let failed = cache
-            .known(session, |_| async { Err(ApiError::NotFound) })
+            .known(session, |_| async { Err(SessionError::NotFound) })
             .await;
         assert!(failed.is_err());
         let first = cache

@@ -9,8 +9,10 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+/// A ticket as order-service stores it (the projector reads the same table's changes as
+/// `shared_dto::rows::TicketChangeRow`).
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TicketRow {
+pub struct StoredTicket {
     pub ticket_id: Uuid,
     pub order_id: Uuid,
     pub event_id: Uuid,
@@ -35,15 +37,30 @@ const TICKET_COLUMNS: &str = "ticket_id, order_id, event_id, session_id, seat_id
     tier_id, price_minor, currency, holder_name, status, issued_at, checked_in_at, checked_in_gate, \
     refund_id, ticket_number";
 
-/// One ticket per live item of the order, at the price paid for it.
-pub async fn issue(conn: &mut PgConnection, order_id: Uuid) -> Result<Vec<TicketRow>, sqlx::Error> {
+/// Pays and tickets a pending (or revived) order in one statement: the order becomes
+/// `ticketed` (paid now), one ticket is issued per live item at the price paid for it, and a
+/// reserved discount use is redeemed. Fails on `ticket_session_seat_key` when a seat is
+/// ticketed already.
+pub async fn issue_paid(
+    conn: &mut PgConnection,
+    order_id: Uuid,
+) -> Result<Vec<StoredTicket>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "insert into ticket (ticket_id, order_id, event_id, session_id, seat_id, block_id, tier_id,
+        "with ordered as (
+             update purchase_order set status = 'ticketed', paid_at = coalesce(paid_at, now()),
+                                       ticketed_at = now()
+             where order_id = $1
+             returning order_id, event_id, currency, buyer_name
+         ), redeemed as (
+             update discount_redemption set status = 'redeemed'
+             where order_id = $1 and status = 'reserved'
+         )
+         insert into ticket (ticket_id, order_id, event_id, session_id, seat_id, block_id, tier_id,
                              price_minor, currency, holder_name)
          select gen_random_uuid(), o.order_id, o.event_id, i.session_id, i.seat_id, i.block_id,
                 i.tier_id, i.unit_price_minor - i.discount_minor, o.currency, o.buyer_name
-         from order_item i join purchase_order o using (order_id)
-         where o.order_id = $1 and i.live
+         from order_item i join ordered o using (order_id)
+         where i.live
          order by i.seat_id nulls last, i.order_item_id
          returning {TICKET_COLUMNS}"
     ))
@@ -55,7 +72,7 @@ pub async fn issue(conn: &mut PgConnection, order_id: Uuid) -> Result<Vec<Ticket
 pub async fn of_order(
     executor: impl PgExecutor<'_>,
     order_id: Uuid,
-) -> Result<Vec<TicketRow>, sqlx::Error> {
+) -> Result<Vec<StoredTicket>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select {TICKET_COLUMNS} from ticket where order_id = $1
          order by seat_id nulls last, ticket_id"
@@ -68,7 +85,7 @@ pub async fn of_order(
 pub async fn of_customer(
     executor: impl PgExecutor<'_>,
     subject: &str,
-) -> Result<Vec<TicketRow>, sqlx::Error> {
+) -> Result<Vec<StoredTicket>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select {} from ticket t join purchase_order o using (order_id)
          where o.customer_subject = $1
@@ -88,7 +105,7 @@ pub async fn of_customer(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GateTicket {
     #[sqlx(flatten)]
-    pub ticket: TicketRow,
+    pub ticket: StoredTicket,
     pub organisation_id: Uuid,
     pub tier_name: Option<String>,
 }

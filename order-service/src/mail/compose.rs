@@ -10,7 +10,7 @@ use shared_dto::money::{Currency, Money};
 use sqlx::PgPool;
 
 use crate::data::mail::{self, MailKind, OutboxRow};
-use crate::data::tickets::TicketRow;
+use crate::data::tickets::StoredTicket;
 use crate::data::{orders, refunds, sessions, tickets};
 use crate::mail::qr_png;
 use crate::signing::TicketSigner;
@@ -134,7 +134,7 @@ pub async fn compose(
         .await
         .ok()
         .map(|session| session.map);
-    let line = |ticket: &TicketRow, qr_cid: Option<String>| TicketLine {
+    let line = |ticket: &StoredTicket, qr_cid: Option<String>| TicketLine {
         number: ticket_number::display(&ticket.ticket_number),
         place: match &ticket.seat_id {
             Some(seat) => map

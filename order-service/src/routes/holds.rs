@@ -1,31 +1,22 @@
 //! Seat holds: take seats (named, or best available of a tier) and standing places for a few
-//! minutes while the buyer checks out; release them; extend once.
-
-use std::collections::{HashMap, HashSet};
+//! minutes while the buyer checks out; release them; extend once. The workflow is in
+//! `seat_hold`.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::OptionalAuthenticated;
 use service_runtime::params::Path;
-use shared_dto::seat_hold::{HoldRecord, HoldToken, StandingHold};
+use shared_dto::seat_hold::{HoldToken, StandingHold};
 use uuid::Uuid;
 
-use crate::buyer::{Buyer, may_use_hold};
-use crate::data::holds::{ExtendOutcome, TakeOutcome};
-use crate::data::orders;
-use crate::data::sessions::{self, SaleSession, SeatMap};
+use crate::buyer::Buyer;
 use crate::error::ApiError;
-use crate::fulfilment;
-use crate::seat_selection::{self, StandingRoom};
+use crate::seat_hold::{self, Asked, Taken};
 use crate::state::AppState;
-
-/// Best-available picks again this often when another buyer takes a picked seat first.
-const BEST_AVAILABLE_ATTEMPTS: usize = 3;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -79,122 +70,6 @@ pub struct HeldStanding {
     pub quantity: u32,
 }
 
-/// What the buyer asked for, checked against the seat map.
-enum Wanted {
-    Named {
-        seats: Vec<String>,
-        standing: Vec<StandingHold>,
-    },
-    BestAvailable {
-        tier_id: Uuid,
-        quantity: u32,
-    },
-}
-
-impl Wanted {
-    fn from_request(request: &HoldSeats, map: &SeatMap, cap: u32) -> Result<Self, ApiError> {
-        let named = request.seats.is_some() || request.standing.is_some();
-        let best = request.tier_id.is_some() || request.quantity.is_some();
-        if named && best {
-            return Err(ApiError::invalid(
-                "/tier_id",
-                "name seats or standing places, or ask for a tier and quantity, not both",
-            ));
-        }
-        if best {
-            let tier_id = request
-                .tier_id
-                .ok_or_else(|| ApiError::invalid("/tier_id", "best available needs a tier_id"))?;
-            let quantity = request
-                .quantity
-                .ok_or_else(|| ApiError::invalid("/quantity", "best available needs a quantity"))?;
-            if quantity == 0 {
-                return Err(ApiError::invalid("/quantity", "ask for at least one place"));
-            }
-            if quantity > cap {
-                return Err(over_cap(cap));
-            }
-            if !map.tier_has_seats(tier_id) && !map.tier_has_standing(tier_id) {
-                return Err(ApiError::invalid(
-                    "/tier_id",
-                    "this session's seat map has no places of that tier",
-                ));
-            }
-            return Ok(Self::BestAvailable { tier_id, quantity });
-        }
-
-        let mut seats = Vec::new();
-        let mut seen = HashSet::new();
-        for (index, seat) in request.seats.iter().flatten().enumerate() {
-            if !map.seats.contains_key(seat) {
-                return Err(ApiError::invalid(
-                    format!("/seats/{index}"),
-                    format!("there is no seat `{seat}` in this session's seat map"),
-                ));
-            }
-            if !seen.insert(seat.as_str()) {
-                return Err(ApiError::invalid(
-                    format!("/seats/{index}"),
-                    format!("seat `{seat}` is listed twice"),
-                ));
-            }
-            seats.push(seat.clone());
-        }
-        let mut standing = Vec::new();
-        let mut blocks = HashSet::new();
-        for (index, area) in request.standing.iter().flatten().enumerate() {
-            if !map.standing.contains_key(&area.block_id) {
-                return Err(ApiError::invalid(
-                    format!("/standing/{index}/block_id"),
-                    format!(
-                        "there is no standing area `{}` in this session",
-                        area.block_id
-                    ),
-                ));
-            }
-            if area.quantity == 0 {
-                return Err(ApiError::invalid(
-                    format!("/standing/{index}/quantity"),
-                    "ask for at least one place",
-                ));
-            }
-            if !blocks.insert(area.block_id.as_str()) {
-                return Err(ApiError::invalid(
-                    format!("/standing/{index}/block_id"),
-                    "each standing area may be listed once",
-                ));
-            }
-            standing.push(StandingHold {
-                block_id: area.block_id.clone(),
-                quantity: area.quantity,
-            });
-        }
-        let total =
-            seats.len() as u64 + standing.iter().map(|s| u64::from(s.quantity)).sum::<u64>();
-        if total == 0 {
-            return Err(ApiError::invalid("/seats", "ask for at least one place"));
-        }
-        if total > u64::from(cap) {
-            return Err(over_cap(cap));
-        }
-        Ok(Self::Named { seats, standing })
-    }
-}
-
-fn over_cap(cap: u32) -> ApiError {
-    ApiError::TooMany {
-        code: "hold_limit",
-        message: format!("one buyer may hold at most {cap} places of a session at a time"),
-    }
-}
-
-/// A token naming the session, with 16 random bytes (see `HoldToken`).
-fn new_token(session_id: Uuid) -> String {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    HoldToken::new(session_id, bytes).to_string()
-}
-
 #[utoipa::path(post, path = "/api/sales/sessions/{id}/holds", tag = "holds",
     params(("id" = Uuid, Path, description = "session id")),
     request_body = HoldSeats,
@@ -212,179 +87,26 @@ pub async fn hold_seats(
     JsonBody(request): JsonBody<HoldSeats>,
 ) -> Result<(StatusCode, Json<Hold>), ApiError> {
     let buyer = Buyer::resolve(principal.as_ref(), request.buyer_id.as_deref())?;
-    let now = Utc::now();
-    let session = sessions::load(&state.pool, &state.seat_maps, session_id).await?;
-    session.ensure_on_sale(now)?;
-    let cap = state.rules.max_places_per_buyer;
-    let wanted = Wanted::from_request(&request, &session.map, cap)?;
-    let wants_standing = match &wanted {
-        Wanted::Named { standing, .. } => !standing.is_empty(),
-        Wanted::BestAvailable { tier_id, .. } => session.map.tier_has_standing(*tier_id),
-    };
-    let standing_sold = if wants_standing {
-        orders::standing_sold(&state.pool, session_id).await?
-    } else {
-        HashMap::new()
-    };
-    let ttl = chrono::Duration::from_std(state.rules.hold_ttl).unwrap_or_default();
-
-    let mut excluded: HashSet<String> = HashSet::new();
-    let mut attempt = 0;
-    let record = loop {
-        attempt += 1;
-        let (seat_ids, standing) = match &wanted {
-            Wanted::Named { seats, standing } => (seats.clone(), standing.clone()),
-            Wanted::BestAvailable { tier_id, quantity } => {
-                best_available(
-                    &state,
-                    &session,
-                    *tier_id,
-                    *quantity,
-                    &excluded,
-                    &standing_sold,
-                )
-                .await?
-            }
-        };
-        let record = HoldRecord {
-            token: new_token(session_id),
-            session_id: session_id.to_string(),
-            buyer: buyer.key(),
-            seat_ids,
-            standing,
-            expires_at_ms: (now + ttl).timestamp_millis(),
-            extended: false,
-        };
-        let unsold: Vec<u64> = record
-            .standing
+    let standing: Option<Vec<StandingHold>> = request.standing.as_ref().map(|areas| {
+        areas
             .iter()
-            .map(|hold| unsold(&session.map, &standing_sold, &hold.block_id))
-            .collect();
-        match state
-            .holds
-            .take(&record, &unsold, Some(cap), now.timestamp_millis())
-            .await?
-        {
-            TakeOutcome::Held => {
-                metrics::counter!("holds_total", "outcome" => "held").increment(1);
-                break record;
-            }
-            TakeOutcome::Unavailable(places)
-                if matches!(wanted, Wanted::BestAvailable { .. })
-                    && attempt < BEST_AVAILABLE_ATTEMPTS =>
-            {
-                excluded.extend(places);
-            }
-            TakeOutcome::Unavailable(places) => {
-                metrics::counter!("holds_total", "outcome" => "unavailable").increment(1);
-                return Err(ApiError::unavailable(places));
-            }
-            TakeOutcome::LimitReached { held } => {
-                metrics::counter!("holds_total", "outcome" => "limit").increment(1);
-                return Err(ApiError::TooMany {
-                    code: "hold_limit",
-                    message: format!(
-                        "this buyer already holds {held} places of this session; at most {cap} \
-                         may be held at a time"
-                    ),
-                });
-            }
-            TakeOutcome::Expired => {
-                return Err(ApiError::Internal("a hold expired as it was taken".into()));
-            }
-        }
+            .map(|area| StandingHold {
+                block_id: area.block_id.clone(),
+                quantity: area.quantity,
+            })
+            .collect()
+    });
+    let asked = Asked {
+        seats: request.seats.as_deref(),
+        standing: standing.as_deref(),
+        tier_id: request.tier_id,
+        quantity: request.quantity,
     };
-
-    // PostgreSQL has the last word: seats sold there stay sold even when Redis lost its keys.
-    let sold = orders::taken_among(&state.pool, session_id, &record.seat_ids).await?;
-    if !sold.is_empty() {
-        metrics::counter!("holds_total", "outcome" => "sold_in_database").increment(1);
-        fulfilment::release_quietly(&state, &record, true).await;
-        return Err(ApiError::unavailable(sold));
-    }
-    tracing::info!(
-        %session_id,
-        seat_count = record.seat_ids.len(),
-        standing_count = record.standing.len(),
-        "places held"
-    );
-    Ok((StatusCode::CREATED, Json(view(&record, &session.map))))
+    let taken = seat_hold::take(&state, session_id, &buyer, asked).await?;
+    Ok((StatusCode::CREATED, Json(view(&taken))))
 }
 
-/// Places of a standing area without a ticket yet.
-fn unsold(map: &SeatMap, sold: &HashMap<String, i64>, block_id: &str) -> u64 {
-    let capacity = map
-        .standing
-        .get(block_id)
-        .map_or(0, |area| i64::from(area.capacity));
-    u64::try_from(capacity - sold.get(block_id).copied().unwrap_or(0)).unwrap_or(0)
-}
-
-/// Picks places of a tier: seats when the tier has seats left, else a standing area.
-async fn best_available(
-    state: &AppState,
-    session: &SaleSession,
-    tier_id: Uuid,
-    quantity: u32,
-    excluded: &HashSet<String>,
-    standing_sold: &HashMap<String, i64>,
-) -> Result<(Vec<String>, Vec<StandingHold>), ApiError> {
-    let map = &session.map;
-    let session_key = session.session_id.to_string();
-    if map.tier_has_seats(tier_id) {
-        let tier_seats: Vec<&str> = map
-            .seats
-            .iter()
-            .filter(|(_, seat)| seat.tier_id == tier_id)
-            .map(|(id, _)| id.as_str())
-            .collect();
-        let mut taken = orders::taken_seats(&state.pool, session.session_id).await?;
-        taken.extend(state.holds.held_seats(&session_key, &tier_seats).await?);
-        taken.extend(excluded.iter().cloned());
-        let taken: HashSet<&str> = taken.iter().map(String::as_str).collect();
-        if let Some(seats) =
-            seat_selection::best_available(&map.layout, tier_id, &taken, quantity as usize)
-        {
-            return Ok((seats, Vec::new()));
-        }
-    }
-    let now_ms = Utc::now().timestamp_millis();
-    let mut rooms = Vec::new();
-    for (block_id, _) in map
-        .standing
-        .iter()
-        .filter(|(_, area)| area.tier_id == tier_id)
-    {
-        if excluded.contains(block_id) {
-            continue;
-        }
-        let held = state
-            .holds
-            .standing_held(&session_key, block_id, now_ms)
-            .await?;
-        rooms.push(StandingRoom {
-            block_id,
-            tier_id,
-            remaining: unsold(map, standing_sold, block_id).saturating_sub(held),
-        });
-    }
-    match seat_selection::standing_area_for(&rooms, tier_id, u64::from(quantity)) {
-        Some(block_id) => Ok((
-            Vec::new(),
-            vec![StandingHold {
-                block_id: block_id.to_owned(),
-                quantity,
-            }],
-        )),
-        None => Err(ApiError::conflict(
-            "not_enough_available",
-            format!("fewer than {quantity} places of this tier are available"),
-        )
-        .with("unavailable", Vec::<String>::new())),
-    }
-}
-
-fn view(record: &HoldRecord, map: &SeatMap) -> Hold {
+fn view(Taken { record, map }: &Taken) -> Hold {
     Hold {
         hold_token: record.token.clone(),
         session_id: record.session_id.parse().unwrap_or_default(),
@@ -417,21 +139,9 @@ fn view(record: &HoldRecord, map: &SeatMap) -> Hold {
     }
 }
 
-/// The live hold behind `token` if the caller may act on it; `NotFound` otherwise, so
-/// tokens cannot be probed.
-async fn usable_hold(
-    state: &AppState,
-    token: &str,
-    principal: Option<&service_runtime::auth::Principal>,
-) -> Result<(HoldToken, HoldRecord), ApiError> {
-    let token = HoldToken::parse(token).ok_or(ApiError::NotFound)?;
-    let record = state
-        .holds
-        .get(&token)
-        .await?
-        .filter(|record| may_use_hold(&record.buyer, principal))
-        .ok_or(ApiError::NotFound)?;
-    Ok((token, record))
+/// The token a path names, parsed once here; a malformed one names no hold (404).
+fn named_hold(raw: &str) -> Result<HoldToken, ApiError> {
+    HoldToken::parse(raw).ok_or(ApiError::NotFound)
 }
 
 #[utoipa::path(delete, path = "/api/sales/holds/{token}", tag = "holds",
@@ -446,19 +156,8 @@ pub async fn release_hold(
     OptionalAuthenticated(principal): OptionalAuthenticated,
     Path(token): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let (token, record) = usable_hold(&state, &token, principal.as_ref()).await?;
-    if let Some(order) = orders::live_for_hold(&state.pool, token.as_str()).await? {
-        if order.status != "pending" {
-            return Err(ApiError::conflict(
-                "hold_sold",
-                "the order placed from this hold is paid; its places cannot be released",
-            ));
-        }
-        let mut tx = state.pool.begin().await?;
-        orders::close_pending(&mut tx, order.order_id, "cancelled").await?;
-        tx.commit().await?;
-    }
-    state.holds.release(&record, true).await?;
+    let token = named_hold(&token)?;
+    seat_hold::release(&state, &token, principal.as_ref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -474,23 +173,7 @@ pub async fn extend_hold(
     OptionalAuthenticated(principal): OptionalAuthenticated,
     Path(token): Path<String>,
 ) -> Result<Json<Hold>, ApiError> {
-    let (token, record) = usable_hold(&state, &token, principal.as_ref()).await?;
-    let extension = i64::try_from(state.rules.hold_extension.as_millis()).unwrap_or(i64::MAX);
-    let now_ms = Utc::now().timestamp_millis();
-    match state.holds.extend(&token, extension, now_ms).await? {
-        ExtendOutcome::Extended(record) => {
-            let expires_at =
-                DateTime::from_timestamp_millis(record.expires_at_ms).unwrap_or_default();
-            orders::extend_pending(&state.pool, token.as_str(), expires_at).await?;
-            let session_id = record.session_id.parse().map_err(ApiError::internal)?;
-            let session = sessions::load(&state.pool, &state.seat_maps, session_id).await?;
-            Ok(Json(view(&record, &session.map)))
-        }
-        ExtendOutcome::AlreadyExtended => Err(ApiError::conflict(
-            "already_extended",
-            "a hold can be extended once",
-        )
-        .with("expires_at", record.expires_at_ms)),
-        ExtendOutcome::Missing => Err(ApiError::NotFound),
-    }
+    let token = named_hold(&token)?;
+    let extended = seat_hold::extend(&state, &token, principal.as_ref()).await?;
+    Ok(Json(view(&extended)))
 }

@@ -2,6 +2,7 @@
 
 pub mod check_in;
 pub mod holds;
+pub mod order_view;
 pub mod orders;
 pub mod payments;
 pub mod refunds;

@@ -12,11 +12,12 @@ use service_runtime::auth::OptionalAuthenticated;
 use service_runtime::params::Path;
 use uuid::Uuid;
 
-use crate::data::{orders, payments};
+use crate::checkout;
+use crate::data::payments;
 use crate::error::ApiError;
-use crate::fulfilment::{self, Settlement};
-use crate::payment::{Charge, ChargeOutcome};
-use crate::routes::orders::{Order, may_act_on, order_view};
+use crate::fulfilment;
+use crate::order_access::may_act_on;
+use crate::routes::order_view::{Order, order_view};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -54,139 +55,13 @@ pub async fn pay_order(
             "a payment method is required",
         ));
     }
-    let provider = &state.payments;
-    let payment_id = Uuid::new_v4();
-    let mut tx = state.pool.begin().await?;
-    let order = orders::lock(&mut tx, order_id)
-        .await
-        .map_err(ApiError::from)?;
-    if !may_act_on(&state, &order, principal.as_ref(), &headers) {
-        return Err(ApiError::NotFound);
-    }
-    match order.status.as_str() {
-        "paid" | "ticketed" => {
-            tx.commit().await?;
-            return Ok(Json(order_view(&state, order).await?));
-        }
-        "refunded" => {
-            return Err(ApiError::conflict(
-                "order_refunded",
-                "this order was refunded",
-            ));
-        }
-        "cancelled" => {
-            return Err(ApiError::gone(
-                "order_cancelled",
-                "this order was cancelled",
-            ));
-        }
-        "expired" => return Err(order_expired()),
-        _ if order.is_overdue(Utc::now()) => {
-            orders::close_pending(&mut tx, order_id, "expired").await?;
-            tx.commit().await?;
-            return Err(order_expired());
-        }
-        _ => {}
-    }
-    payments::start(
-        &mut tx,
-        payment_id,
-        order_id,
-        provider.name(),
-        order.total_minor,
-        &order.currency,
-    )
+    let paid = checkout::pay(&state, order_id, &request.payment_method, |order| {
+        may_act_on(&state.order_access, order, principal.as_ref(), &headers)
+    })
     .await?;
-    tx.commit().await?;
-
-    let outcome = if order.total_minor == 0 {
-        Ok(ChargeOutcome::Succeeded {
-            reference: format!("free_{}", payment_id.simple()),
-        })
-    } else {
-        provider
-            .charge(Charge {
-                payment_id,
-                order_id,
-                amount_minor: order.total_minor,
-                currency: order.currency.trim(),
-                payment_method: request.payment_method.trim(),
-            })
-            .await
-    };
-    let mut client_secret = None;
-    let label = match &outcome {
-        Err(_) => "provider_error",
-        Ok(ChargeOutcome::Declined { .. }) => "declined",
-        Ok(ChargeOutcome::Processing { .. }) => "processing",
-        Ok(ChargeOutcome::Succeeded { .. }) => "succeeded",
-    };
-    metrics::counter!("payments_total", "outcome" => label).increment(1);
-    match outcome {
-        Err(error) => {
-            // The provider may yet report success through its webhook, which settles it.
-            payments::fail(
-                &state.pool,
-                payment_id,
-                None,
-                "provider_unavailable",
-                &error.to_string(),
-            )
-            .await?;
-            return Err(ApiError::Provider(error.to_string()));
-        }
-        Ok(ChargeOutcome::Declined {
-            reference,
-            code,
-            message,
-        }) => {
-            payments::fail(
-                &state.pool,
-                payment_id,
-                reference.as_deref(),
-                &code,
-                &message,
-            )
-            .await?;
-            return Err(ApiError::PaymentDeclined {
-                decline_code: code,
-                message,
-            });
-        }
-        Ok(ChargeOutcome::Processing {
-            reference,
-            client_secret: secret,
-        }) => {
-            payments::set_reference(&state.pool, payment_id, &reference).await?;
-            client_secret = secret;
-        }
-        Ok(ChargeOutcome::Succeeded { reference }) => {
-            payments::set_reference(&state.pool, payment_id, &reference).await?;
-            let settlement =
-                fulfilment::payment_succeeded(&state, payment_id, Some(&reference)).await?;
-            tracing::info!(%order_id, %payment_id, ?settlement, "payment settled");
-            if settlement == Settlement::Refunded {
-                return Err(ApiError::conflict(
-                    "seats_unavailable",
-                    "the places were sold while the payment was processed; it has been refunded",
-                )
-                .with("unavailable", Vec::<String>::new()));
-            }
-        }
-    }
-    let order = orders::find(&state.pool, order_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let mut view = order_view(&state, order).await?;
-    view.client_secret = client_secret;
+    let mut view = order_view(&state, paid.order).await?;
+    view.client_secret = paid.client_secret;
     Ok(Json(view))
-}
-
-fn order_expired() -> ApiError {
-    ApiError::gone(
-        "order_expired",
-        "the order's hold ran out before payment; hold the places again",
-    )
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

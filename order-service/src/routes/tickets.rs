@@ -12,7 +12,7 @@ use shared_dto::ticket_qr;
 use uuid::Uuid;
 
 use crate::data::sessions;
-use crate::data::tickets::{self, TicketRow};
+use crate::data::tickets::{self, StoredTicket};
 use crate::error::ApiError;
 use crate::signing::TicketSigner;
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub struct Ticket {
 }
 
 impl Ticket {
-    pub fn new(row: &TicketRow, seat_label: Option<String>, signer: &TicketSigner) -> Self {
+    pub fn new(row: &StoredTicket, seat_label: Option<String>, signer: &TicketSigner) -> Self {
         Self {
             ticket_id: row.ticket_id,
             ticket_number: ticket_number::display(&row.ticket_number),
