@@ -97,7 +97,9 @@ struct ApiDoc;
 
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
-    use routes::{discounts, events, layouts, organisations, sessions, tiers, venues};
+    use routes::{
+        discounts, events, layouts, organisations, sessions, tiers, venues, waiting_room,
+    };
     let layouts_api = OpenApiRouter::new()
         .routes(routes!(
             layouts::put_event_layout,
@@ -137,6 +139,10 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
         .routes(routes!(sessions::create_session, sessions::list_sessions))
         .routes(routes!(sessions::get_session, sessions::update_session))
         .routes(routes!(sessions::change_session_status))
+        .routes(routes!(
+            waiting_room::get_waiting_room,
+            waiting_room::set_waiting_room
+        ))
         .routes(routes!(
             discounts::create_discount,
             discounts::list_discounts

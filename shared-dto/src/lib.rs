@@ -13,3 +13,4 @@ pub mod seat_hold;
 pub mod ticket_qr;
 pub mod topic;
 pub mod trending;
+pub mod waiting_room;

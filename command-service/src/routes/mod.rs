@@ -7,6 +7,7 @@ pub mod organisations;
 pub mod sessions;
 pub mod tiers;
 pub mod venues;
+pub mod waiting_room;
 
 use serde::{Deserialize, Serialize};
 
