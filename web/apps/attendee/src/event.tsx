@@ -3,6 +3,7 @@ import { useApi } from '@boxoffice/auth';
 import { ApiErrorState, LoadingState, TierSwatch, useRemote } from '@boxoffice/ui';
 import { Link, useParams } from 'react-router';
 import { useI18n } from './i18n.tsx';
+import type { SessionHeading } from './waiting_room.tsx';
 
 export function EventPage() {
   const api = useApi();
@@ -55,6 +56,13 @@ export function EventPage() {
                       <Link
                         className="bx-button bx-button--primary"
                         to={`/sessions/${encodeURIComponent(session.session_id)}`}
+                        state={
+                          {
+                            eventId: detail.event_id,
+                            eventTitle: detail.title,
+                            when,
+                          } satisfies SessionHeading
+                        }
                         aria-label={`${t('event.choose')} — ${when}`}
                       >
                         {t('event.choose')}

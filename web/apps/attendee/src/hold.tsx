@@ -44,13 +44,21 @@ const HoldContext = createContext<HoldStore | undefined>(undefined);
 
 const BUYER_KEY = 'boxoffice.buyer';
 
-/** A guest's id for this visit, which the sales API asks of holds made without signing in. */
+/**
+ * A guest's id in this browser, which the sales API asks of holds and the waiting room of
+ * buyers who are not signed in. Kept in localStorage so every tab is one buyer: a second tab
+ * shares the first one's place in a waiting room rather than queueing twice.
+ */
 export function guestBuyerId(): string {
-  let id = sessionStorage.getItem(BUYER_KEY);
-  if (!id) {
-    id = `guest-${crypto.randomUUID()}`;
-    sessionStorage.setItem(BUYER_KEY, id);
+  let store: Storage;
+  try {
+    store = localStorage;
+  } catch {
+    store = sessionStorage; // storage for the site disabled: one id for this tab at least
   }
+  let id = store.getItem(BUYER_KEY) ?? sessionStorage.getItem(BUYER_KEY);
+  if (!id) id = `guest-${crypto.randomUUID()}`;
+  store.setItem(BUYER_KEY, id);
   return id;
 }
 

@@ -15,10 +15,29 @@ import {
 } from '@boxoffice/seatmap';
 import { ApiErrorState, Button, LoadingState, useRemote, useToast } from '@boxoffice/ui';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { guestBuyerId, type HeldPlaces, type TierState, useHold } from './hold.tsx';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import {
+  formatCountdown,
+  guestBuyerId,
+  type HeldPlaces,
+  type TierState,
+  useHold,
+  useSecondsLeft,
+} from './hold.tsx';
 import { type I18n, type MessageKey, useI18n } from './i18n.tsx';
+import { forgetPlace, isQueueRefusal, livePass, queueClient, readPlace, type StoredPlace } from './queue.ts';
 import { loadSeatMap, unavailableSeats } from './seat_map_data.ts';
+import { type SessionHeading, WaitingRoom } from './waiting_room.tsx';
+
+/** A hold's body; `admission_pass` while the session's waiting room is active. */
+type HoldRequest = {
+  seats?: string[];
+  standing?: { block_id: string; quantity: number }[];
+  tier_id?: string;
+  quantity?: number;
+  buyer_id?: string;
+  admission_pass?: string;
+};
 
 /** The most places one buyer holds at once; the API refuses larger holds anyway. */
 export const MAX_PLACES = 10;
@@ -42,8 +61,73 @@ interface Loaded {
   states: SeatStateTable;
 }
 
+/** What stands between the buyer and the seat map: nothing, or the session's waiting room. */
+type Gate = { kind: 'checking' } | { kind: 'queue' } | { kind: 'map'; place: StoredPlace | undefined };
+
+function headingOf(state: unknown): SessionHeading | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { eventId, eventTitle, when } = state as Record<string, unknown>;
+  return {
+    eventId: typeof eventId === 'string' ? eventId : undefined,
+    eventTitle: typeof eventTitle === 'string' ? eventTitle : undefined,
+    when: typeof when === 'string' ? when : undefined,
+  };
+}
+
 export function SessionPage() {
   const { sessionId = '' } = useParams();
+  const auth = useAuth();
+  const holds = useHold();
+  const { t } = useI18n();
+  const location = useLocation();
+  const heading = headingOf(location.state);
+  const [gate, setGate] = useState<Gate>({ kind: 'checking' });
+  const holding = holds.current?.hold.session_id === sessionId;
+
+  // A live pass, or places already held here (back from the checkout), lead straight to the
+  // map; otherwise the room decides. If the room cannot be asked, the map it is: a hold that
+  // needs a pass is refused with the way to the queue, which brings the buyer back here.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: checked once per session and sign-in
+  useEffect(() => {
+    const stored = readPlace(sessionId);
+    if (livePass(stored) || holding) {
+      setGate({ kind: 'map', place: livePass(stored) ? stored : undefined });
+      return;
+    }
+    const controller = new AbortController();
+    setGate({ kind: 'checking' });
+    queueClient(auth.accessToken)
+      .get('/api/sales/sessions/{id}/queue', { path: { id: sessionId }, signal: controller.signal })
+      .then(
+        (room) => setGate(room.active ? { kind: 'queue' } : { kind: 'map', place: undefined }),
+        () => {
+          if (!controller.signal.aborted) setGate({ kind: 'map', place: undefined });
+        },
+      );
+    return () => controller.abort();
+  }, [sessionId, auth.accessToken]);
+
+  const toQueue = useCallback(() => {
+    forgetPlace(sessionId);
+    setGate({ kind: 'queue' });
+  }, [sessionId]);
+  const through = useCallback((place: StoredPlace | undefined) => setGate({ kind: 'map', place }), []);
+
+  if (gate.kind === 'checking') return <LoadingState label={t('session.loading')} />;
+  if (gate.kind === 'queue')
+    return <WaitingRoom key={sessionId} sessionId={sessionId} heading={heading} onThrough={through} />;
+  return <SessionMapPage sessionId={sessionId} place={gate.place} onQueue={toQueue} />;
+}
+
+function SessionMapPage({
+  sessionId,
+  place,
+  onQueue,
+}: {
+  sessionId: string;
+  place: StoredPlace | undefined;
+  onQueue: () => void;
+}) {
   const api = useApi();
   const i18n = useI18n();
   const { t } = i18n;
@@ -78,6 +162,8 @@ export function SessionPage() {
       startsAt={session?.starts_at ?? null}
       timeZone={session?.venue?.timezone ?? null}
       venue={session?.venue ? `${session.venue.name}, ${session.venue.city}` : null}
+      place={place}
+      onQueue={onQueue}
     />
   );
 }
@@ -95,6 +181,8 @@ function LiveSeatMap({
   startsAt,
   timeZone,
   venue,
+  place,
+  onQueue,
 }: {
   sessionId: string;
   loaded: Loaded;
@@ -102,6 +190,10 @@ function LiveSeatMap({
   startsAt: string | null;
   timeZone: string | null;
   venue: string | null;
+  /** The buyer's place in the waiting room, with its admission pass, when the room is active. */
+  place: StoredPlace | undefined;
+  /** Back to the waiting room: the pass is missing or spent. */
+  onQueue: () => void;
 }) {
   const auth = useAuth();
   const i18n = useI18n();
@@ -322,9 +414,15 @@ function LiveSeatMap({
     setNotice(null);
     for (const id of body.seats ?? []) pending.current.add(id);
     try {
+      const request: HoldRequest = {
+        ...body,
+        buyer_id: auth.status === 'signed-in' ? undefined : guestBuyerId(),
+      };
+      const pass = livePass(place);
+      if (pass) request.admission_pass = pass;
       const hold = await auth.api.sales.post('/api/sales/sessions/{id}/holds', {
         path: { id: sessionId },
-        body: { ...body, buyer_id: auth.status === 'signed-in' ? undefined : guestBuyerId() },
+        body: request,
       });
       states.clearSelection();
       states.setMine(
@@ -345,6 +443,11 @@ function LiveSeatMap({
       setStanding({});
       navigate('/checkout');
     } catch (error) {
+      if (isQueueRefusal(error)) {
+        live.current.toast.show(t('queue.needed'), 'error');
+        onQueue();
+        return;
+      }
       const taken = unavailableSeats(error);
       if (taken.length > 0) states.setSelected(taken, false);
       setHoldError(
@@ -379,6 +482,9 @@ function LiveSeatMap({
         <p className="bx-form-alert" role="alert">
           {t('session.notOnSale')}
         </p>
+      ) : null}
+      {place?.passExpiresAt && !existing ? (
+        <PassBanner expiresAt={place.passExpiresAt} onQueue={onQueue} />
       ) : null}
       <div className="session-page__layout">
         <section className="seatmap-panel" aria-labelledby={`${mapId}-legend`}>
@@ -623,6 +729,31 @@ function LiveSeatMap({
         </aside>
       </div>
     </article>
+  );
+}
+
+/** The time the admission pass leaves to hold seats, and what to do once it has run out. */
+function PassBanner({ expiresAt, onQueue }: { expiresAt: string; onQueue: () => void }) {
+  const { t } = useI18n();
+  const seconds = useSecondsLeft(expiresAt);
+  if (seconds <= 0)
+    return (
+      <div className="pass-banner pass-banner--expired" role="alert">
+        <p>
+          <strong>{t('queue.passExpired')}</strong> {t('queue.passExpiredBody')}
+        </p>
+        <Button variant="primary" onClick={onQueue}>
+          {t('queue.again')}
+        </Button>
+      </div>
+    );
+  return (
+    <div className="pass-banner" data-testid="pass-banner">
+      <p>
+        <strong>{t('queue.yourTurn')}</strong> {t('queue.passLeft')}{' '}
+        <span className="pass-banner__time">{formatCountdown(seconds)}</span>
+      </p>
+    </div>
   );
 }
 

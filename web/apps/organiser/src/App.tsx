@@ -9,6 +9,7 @@ import { HomePage } from './home.tsx';
 import { MembersPage } from './members.tsx';
 import { OrganisationProvider, OrganisationSwitcher } from './organisation.tsx';
 import { SessionSeatMapPage } from './session_designer.tsx';
+import { WaitingRoomPage } from './waiting_room.tsx';
 import { WizardPage } from './wizard.tsx';
 
 const renderLink = (item: NavItem) => (
@@ -67,6 +68,7 @@ export function App() {
               ['/events/:eventId', <EventPage key="event" />],
               ['/events/:eventId/sales', <DashboardPage key="sales" />],
               ['/events/:eventId/sessions/:sessionId/seat-map', <SessionSeatMapPage key="session-map" />],
+              ['/events/:eventId/sessions/:sessionId/waiting-room', <WaitingRoomPage key="waiting-room" />],
               ['/members', <MembersPage key="members" />],
             ] as const
           ).map(([path, element]) => (

@@ -301,6 +301,15 @@ export function EventPage() {
                             <span className="visually-hidden"> ({when})</span>
                           </Link>
                         ) : null}
+                        {session.status !== 'CANCELLED' && session.status !== 'CLOSED' ? (
+                          <Link
+                            className={buttonClass('ghost')}
+                            to={`/events/${event.event_id}/sessions/${session.session_id}/waiting-room`}
+                          >
+                            Waiting room
+                            <span className="visually-hidden"> ({when})</span>
+                          </Link>
+                        ) : null}
                         {actionsFor(session.status).map((action) => (
                           <Button
                             key={action.to}

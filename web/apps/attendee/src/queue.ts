@@ -1,0 +1,160 @@
+// The waiting room's API and the buyer's place in it, kept in the browser: the visitor id per
+// session (so a reload keeps the place and the stream can be reopened) and the admission pass
+// with its expiry (sent with every hold of that session while it lasts). localStorage, not
+// sessionStorage: a second tab of the same buyer shares the first tab's place.
+import { type Client, createClient } from '@boxoffice/api';
+
+/** Where a visitor stands; `not_required` when the room is not active. */
+export type QueueState = 'waiting' | 'admitted' | 'not_required';
+
+/** `GET /api/sales/sessions/{id}/queue`: the room as anyone may see it. */
+export interface RoomInfo {
+  active: boolean;
+  opens_at?: string | null;
+  sales_start_at?: string | null;
+  admit_per_minute?: number | null;
+  waiting?: number | null;
+}
+
+/** A visitor's place: the answer to joining and to `/queue/me`. */
+export interface QueuePlace {
+  visitor_id: string;
+  state: QueueState;
+  /** 1-based; null before the opening (the early crowd is shuffled then). */
+  position?: number | null;
+  ahead?: number | null;
+  estimated_wait_seconds?: number | null;
+  opens_at?: string | null;
+  sales_start_at?: string | null;
+  pass?: string | null;
+  pass_expires_at?: string | null;
+}
+
+/** The stream's `position` event. */
+export interface PositionEvent {
+  state: QueueState;
+  position?: number | null;
+  ahead?: number | null;
+  estimated_wait_seconds?: number | null;
+}
+
+type Json<T> = { content: { 'application/json': T } };
+type SessionPath = { path: { id: string } };
+
+/** order-service's waiting-room routes, in the shape of the generated `paths`. */
+export interface QueuePaths {
+  '/api/sales/sessions/{id}/queue': {
+    get: { parameters: SessionPath; responses: { 200: Json<RoomInfo> } };
+    post: {
+      parameters: SessionPath;
+      requestBody: Json<{ buyer_id?: string }>;
+      responses: { 200: Json<QueuePlace>; 201: Json<QueuePlace> };
+    };
+  };
+  '/api/sales/sessions/{id}/queue/me': {
+    get: {
+      parameters: SessionPath & { query?: { buyer_id?: string } };
+      responses: { 200: Json<QueuePlace> };
+    };
+  };
+}
+
+export type QueueClient = Client<QueuePaths>;
+
+/** The waiting-room client, sending the buyer's token when signed in (as holds do). */
+export function queueClient(accessToken: () => Promise<string | undefined>): QueueClient {
+  return createClient<QueuePaths>({ accessToken });
+}
+
+/** What the browser keeps per session. */
+export interface StoredPlace {
+  visitorId: string;
+  /** The first position seen after the opening: the progress bar runs from it to 1. */
+  firstPosition?: number;
+  pass?: string;
+  passExpiresAt?: string;
+}
+
+const PREFIX = 'boxoffice.queue.';
+
+function storage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined; // storage disabled: the place lasts as long as the page
+  }
+}
+
+export function readPlace(
+  sessionId: string,
+  store: Storage | undefined = storage(),
+): StoredPlace | undefined {
+  const text = store?.getItem(PREFIX + sessionId);
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<StoredPlace>;
+    return typeof value.visitorId === 'string' ? (value as StoredPlace) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function savePlace(
+  sessionId: string,
+  place: StoredPlace,
+  store: Storage | undefined = storage(),
+): void {
+  store?.setItem(PREFIX + sessionId, JSON.stringify(place));
+}
+
+export function forgetPlace(sessionId: string, store: Storage | undefined = storage()): void {
+  store?.removeItem(PREFIX + sessionId);
+}
+
+/** Merges what the server said into what the browser keeps. */
+export function placeFrom(previous: StoredPlace | undefined, answer: QueuePlace): StoredPlace {
+  const sameVisitor = previous?.visitorId === answer.visitor_id;
+  const next: StoredPlace = { visitorId: answer.visitor_id };
+  const first = sameVisitor ? previous?.firstPosition : undefined;
+  if (first !== undefined) next.firstPosition = first;
+  else if (typeof answer.position === 'number') next.firstPosition = answer.position;
+  if (answer.pass && answer.pass_expires_at) {
+    next.pass = answer.pass;
+    next.passExpiresAt = answer.pass_expires_at;
+  } else if (sameVisitor && previous?.pass && previous.passExpiresAt) {
+    next.pass = previous.pass;
+    next.passExpiresAt = previous.passExpiresAt;
+  }
+  return next;
+}
+
+/** The stored pass if it still has time left at `now`. */
+export function livePass(place: StoredPlace | undefined, now: number = Date.now()): string | undefined {
+  if (!place?.pass || !place.passExpiresAt) return undefined;
+  return Date.parse(place.passExpiresAt) > now ? place.pass : undefined;
+}
+
+/** Share of the way from the first position seen to the front, 0-100. */
+export function progressPercent(
+  firstPosition: number | undefined,
+  position: number | null | undefined,
+): number {
+  if (typeof position !== 'number' || position < 1) return 0;
+  const first = Math.max(firstPosition ?? position, position);
+  if (first <= 1) return position <= 1 ? 100 : 0;
+  return Math.round(((first - position) / (first - 1)) * 100);
+}
+
+/** Whole minutes and seconds of a wait, for a person: "about 3 min", "under a minute". */
+export function waitParts(seconds: number): { minutes: number; seconds: number } {
+  const whole = Math.max(0, Math.round(seconds));
+  return { minutes: Math.floor(whole / 60), seconds: whole % 60 };
+}
+
+/** A hold refused because the room is active and the pass is missing or spent. */
+export function isQueueRefusal(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, detail } = error as { status?: unknown; detail?: Record<string, unknown> };
+  if (status !== 403 || !detail) return false;
+  return typeof detail.queue === 'string' || /queue|admission|pass/i.test(String(detail.code ?? ''));
+}
