@@ -4,14 +4,15 @@
 //! sales); `live` merges live holds from Redis into seat maps and streams seat changes.
 
 pub mod catalog;
+pub mod client_ip;
 pub mod config;
 pub mod error;
 pub mod live;
+pub mod state;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::extract::FromRef;
 use axum::routing::get;
 use axum::{Json, Router};
 use service_runtime::auth::Authenticator;
@@ -23,25 +24,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use config::Config;
 use error::ApiError;
+pub use state::AppState;
 
 /// The name this service reports in `/health` and logs.
 pub const SERVICE: &str = "query-service";
-
-/// Shared by every handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub read_store: mongodb::Database,
-    pub redis: redis::Client,
-    pub auth: Authenticator,
-    pub live: live::LiveSeats,
-    pub popularity: catalog::popularity::Popularity,
-}
-
-impl FromRef<AppState> for Authenticator {
-    fn from_ref(state: &AppState) -> Self {
-        state.auth.clone()
-    }
-}
 
 /// A built service: listener bound, engines configured, background tasks started.
 pub struct App {
@@ -65,7 +51,7 @@ impl App {
         let live = live::LiveSeats::start(
             &config.live,
             store.clone(),
-            config.redis.hold_keys(),
+            shared_dto::seat_hold::HoldKeys::new(config.hold_key_prefix.clone()),
             read_store.clone(),
             background.clone(),
         );
@@ -75,7 +61,7 @@ impl App {
             .with(RedisProbe(redis.clone()));
         let popularity = catalog::popularity::Popularity::new(
             store,
-            shared_dto::trending::TrendingKeys::new(config.redis.hold_key_prefix.clone()),
+            shared_dto::trending::TrendingKeys::new(config.hold_key_prefix.clone()),
         );
         let state = AppState {
             read_store,

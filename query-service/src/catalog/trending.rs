@@ -20,7 +20,7 @@ use super::events::{events, search_page};
 use super::now_ms;
 use super::search::{InvalidParameter, Search, listed};
 use super::summary::EventSummary;
-use crate::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 
 const WINDOW_MS: i64 = 7 * 24 * 3_600_000;

@@ -15,6 +15,9 @@ pub enum LiveError {
     NotFound,
     #[error("too many open streams from this address (at most {limit})")]
     TooManyStreams { limit: usize },
+    /// This replica carries as many streams as it is configured for.
+    #[error("this replica serves as many streams as it may")]
+    ReplicaFull,
     /// Redis or the read store cannot be read right now.
     #[error("live seat state is unavailable: {0}")]
     Unavailable(String),
@@ -37,6 +40,15 @@ impl IntoResponse for LiveError {
                 StatusCode::TOO_MANY_REQUESTS,
                 [(RETRY_AFTER, "5")],
                 Json(ErrorBody::new("too_many_streams", self.to_string())),
+            )
+                .into_response(),
+            Self::ReplicaFull => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(RETRY_AFTER, "5")],
+                Json(ErrorBody::new(
+                    "too_many_streams",
+                    "no more live streams can be opened right now; retry shortly",
+                )),
             )
                 .into_response(),
             Self::Unavailable(detail) => {

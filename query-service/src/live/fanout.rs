@@ -6,14 +6,54 @@
 //! A channel numbers its changes and keeps the latest ones for `Last-Event-ID` resumption.
 //! Numbering, buffering and sending happen under one lock, and so does subscribing, so a
 //! stream that subscribed at `seq` receives exactly the changes after `seq`.
+//!
+//! A seat channel also keeps `SeatChannelState`: the seats it knows held and the snapshot its
+//! streams share.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use futures::future::{BoxFuture, Shared};
 use tokio::sync::broadcast;
 
 use super::event::ResyncReason;
+use super::snapshot::{Snapshot, SnapshotError};
+
+/// A finished snapshot is handed to later streams for this long, provided no change has
+/// happened since it was started; it bounds how stale a read-model change can look.
+pub(crate) const SNAPSHOT_REUSE: Duration = Duration::from_secs(2);
+
+pub(crate) type SharedSnapshot = Shared<BoxFuture<'static, Result<Arc<Snapshot>, SnapshotError>>>;
+
+/// What a seat channel keeps besides its changes.
+#[derive(Default)]
+pub(crate) struct SeatChannelState {
+    /// Seats this channel saw become held and not yet released.
+    pub held: HashSet<String>,
+    /// The latest snapshot build, shared by the streams that need one at the same time
+    /// (a resync of thousands of streams makes one read, not thousands).
+    pub snapshot: Option<SnapshotSlot>,
+}
+
+impl SeatChannelState {
+    /// Lets go of a finished snapshot nobody may reuse any more, so a session's last seat map
+    /// is not kept in memory for as long as someone watches it.
+    pub fn forget_stale_snapshot(&mut self) {
+        if self.snapshot.as_ref().is_some_and(|slot| {
+            slot.future.peek().is_some() && slot.created.elapsed() >= SNAPSHOT_REUSE
+        }) {
+            self.snapshot = None;
+        }
+    }
+}
+
+pub(crate) struct SnapshotSlot {
+    /// The channel position when the build started: it reflects every change up to there.
+    pub started_at: u64,
+    pub created: Instant,
+    pub future: SharedSnapshot,
+}
 
 /// One numbered item of a channel, shared by every stream that sends it.
 #[derive(Debug)]

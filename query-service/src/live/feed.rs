@@ -19,10 +19,9 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::event::{self, ResyncReason, SeatChange, SeatsSoldChange};
-use super::fanout::{Channel, Hub};
+use super::fanout::{Channel, Hub, SeatChannelState};
 use super::instruments;
 use super::sold::SoldLedger;
-use super::stream::SeatChannelState;
 
 const SUBSCRIBE_TIMEOUT: Duration = Duration::from_secs(5);
 const PING_TIMEOUT: Duration = Duration::from_secs(3);

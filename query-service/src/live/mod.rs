@@ -30,13 +30,13 @@ use tokio_util::task::TaskTracker;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
-pub use client_limit::ClientIp;
+pub use crate::client_ip::ClientIp;
+use crate::state::AppState;
 use client_limit::StreamLimiter;
 use fanout::Hub;
 use snapshot::SnapshotSource;
 use sold::SoldLedger;
-use stream::SeatChannelState;
+use fanout::SeatChannelState;
 
 pub use error::LiveError;
 
@@ -78,13 +78,23 @@ pub struct LiveArgs {
         default_value_t = 300
     )]
     pub replay_linger_secs: u64,
-    /// Most open streams per client IP address (0: unlimited).
+    /// Most open streams per client address (IPv6: per /64), 0 for unlimited. Against one
+    /// client hoarding streams; set far above one person's needs because everyone behind a
+    /// NAT address shares it (see `client_limit`).
     #[arg(
         long = "sse-max-streams-per-ip",
         env = "SSE_MAX_STREAMS_PER_IP",
-        default_value_t = 32
+        default_value_t = 2_000
     )]
     pub max_streams_per_ip: usize,
+    /// Most open streams on this replica, 0 for unlimited: what bounds its memory (about
+    /// 20 KiB a stream), whoever opens them. Past it a new stream is answered 503.
+    #[arg(
+        long = "sse-max-streams",
+        env = "SSE_MAX_STREAMS",
+        default_value_t = 50_000
+    )]
+    pub max_streams: usize,
     /// First delay before reconnecting to Redis after the notification feed is lost, in ms;
     /// it doubles per failed attempt (with jitter) up to `--redis-reconnect-max-ms`.
     #[arg(
@@ -197,7 +207,7 @@ impl LiveSeats {
             seats,
             sales,
             snapshots,
-            limiter: Arc::new(StreamLimiter::new(args.max_streams_per_ip)),
+            limiter: Arc::new(StreamLimiter::new(args.max_streams_per_ip, args.max_streams)),
             streams_closed: stop.child_token(),
             feed_up,
             tasks,

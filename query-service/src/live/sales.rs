@@ -17,12 +17,13 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
 use super::LiveError;
-use super::client_limit::{ClientIp, StreamPermit};
+use super::client_limit::StreamPermit;
 use super::event::{self, ResyncReason};
 use super::fanout::{Frame, FrameBody, Membership, Subscription};
 use super::instruments::OpenStream;
 use super::stream::{change_event, last_event_id, resync_event, sse_response};
-use crate::AppState;
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
 
 /// Streams an event's sales activity.
 #[utoipa::path(

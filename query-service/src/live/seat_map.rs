@@ -11,7 +11,7 @@ use service_runtime::params::Path;
 use super::snapshot::SeatMapState;
 use super::stream::snapshot_after;
 use super::{LiveError, session_key};
-use crate::AppState;
+use crate::state::AppState;
 
 /// A session's seat map with the status of every place.
 #[utoipa::path(

@@ -6,7 +6,6 @@
 //! missed changes (it lagged behind, or the replica lost Redis for a while) it sends `resync`
 //! and a fresh `snapshot`, never a silent gap.
 
-use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,55 +14,23 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures::future::{BoxFuture, Shared};
 use futures::{FutureExt, Stream};
 use service_runtime::params::Path;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
-use super::client_limit::{ClientIp, StreamPermit};
+use super::client_limit::StreamPermit;
 use super::event::{self, EventId, Resync, ResyncReason};
-use super::fanout::{Channel, Frame, FrameBody, Membership, Subscription};
+use super::fanout::{
+    Channel, Frame, FrameBody, Membership, SNAPSHOT_REUSE, SeatChannelState, SnapshotSlot,
+    Subscription,
+};
 use super::feed::Backoff;
 use super::instruments::OpenStream;
 use super::snapshot::{Snapshot, SnapshotError, SnapshotSource};
 use super::{LiveError, session_key};
-use crate::AppState;
-
-/// A finished snapshot is handed to later streams for this long, provided no change has
-/// happened since it was started; it bounds how stale a read-model change can look.
-const SNAPSHOT_REUSE: Duration = Duration::from_secs(2);
-
-type SharedSnapshot = Shared<BoxFuture<'static, Result<Arc<Snapshot>, SnapshotError>>>;
-
-/// What a seat channel keeps besides its changes.
-#[derive(Default)]
-pub(crate) struct SeatChannelState {
-    /// Seats this channel saw become held and not yet released.
-    pub held: HashSet<String>,
-    /// The latest snapshot build, shared by the streams that need one at the same time
-    /// (a resync of thousands of streams makes one read, not thousands).
-    pub snapshot: Option<SnapshotSlot>,
-}
-
-impl SeatChannelState {
-    /// Lets go of a finished snapshot nobody may reuse any more, so a session's last seat map
-    /// is not kept in memory for as long as someone watches it.
-    pub fn forget_stale_snapshot(&mut self) {
-        if self.snapshot.as_ref().is_some_and(|slot| {
-            slot.future.peek().is_some() && slot.created.elapsed() >= SNAPSHOT_REUSE
-        }) {
-            self.snapshot = None;
-        }
-    }
-}
-
-pub(crate) struct SnapshotSlot {
-    /// The channel position when the build started: it reflects every change up to there.
-    started_at: u64,
-    created: Instant,
-    future: SharedSnapshot,
-}
+use crate::client_ip::ClientIp;
+use crate::state::AppState;
 
 /// A snapshot and the channel position it is current at.
 pub(crate) struct PositionedSnapshot {
