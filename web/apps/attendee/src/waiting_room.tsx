@@ -39,20 +39,16 @@ export interface WaitingRoomProps {
   onThrough: (place: StoredPlace | undefined) => void;
 }
 
-/** Seconds until `iso`, ticking every second; 0 once passed or when there is no time. */
+/** Seconds until `iso`, re-rendered every second; 0 once passed or when there is no time. */
 function useSecondsUntil(iso: string | null | undefined): number {
-  const left = useCallback(
-    () => (iso ? Math.max(0, Math.ceil((Date.parse(iso) - Date.now()) / 1000)) : 0),
-    [iso],
-  );
-  const [seconds, setSeconds] = useState(left);
+  const [, setTick] = useState(0);
   useEffect(() => {
-    setSeconds(left());
     if (!iso) return;
-    const timer = setInterval(() => setSeconds(left()), 1000);
+    const timer = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(timer);
-  }, [iso, left]);
-  return seconds;
+  }, [iso]);
+  // Worked out at render, so a new `iso` never shows the previous one's figure.
+  return iso ? Math.max(0, Math.ceil((Date.parse(iso) - Date.now()) / 1000)) : 0;
 }
 
 /** "about 3 minutes" / "less than a minute", worded from the catalogue. */
@@ -223,10 +219,14 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
   const opensAt = phase.kind === 'not-open' ? phase.opensAt : undefined;
   const untilOpen = useSecondsUntil(opensAt);
 
-  // The room opens for joining: try again on the dot.
+  // The room opens for joining: try again then (and not more often than every 2 s, should the
+  // clocks disagree).
   useEffect(() => {
-    if (phase.kind === 'not-open' && opensAt && untilOpen === 0) setAttempt((n) => n + 1);
-  }, [phase.kind, opensAt, untilOpen]);
+    if (phase.kind !== 'not-open' || !opensAt) return;
+    const delay = Math.max(2000, Date.parse(opensAt) - Date.now() + 250);
+    const timer = setTimeout(() => setAttempt((n) => n + 1), delay);
+    return () => clearTimeout(timer);
+  }, [phase.kind, opensAt]);
 
   const title = heading?.eventTitle;
   const header = (
@@ -341,6 +341,10 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
                 <dd>{typeof wait === 'number' ? waitText(i18n, wait) : '—'}</dd>
               </div>
             </dl>
+            <p className="queue__progress-caption" aria-hidden="true">
+              <span>{t('queue.progress')}</span>
+              <span>{t('queue.progressText', { percent })}</span>
+            </p>
             <div
               className="queue__progress"
               role="progressbar"
