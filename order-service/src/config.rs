@@ -41,6 +41,8 @@ pub struct Config {
     pub tickets: TicketArgs,
     #[command(flatten)]
     pub mail: MailArgs,
+    #[command(flatten)]
+    pub waiting_room: WaitingRoomArgs,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -141,6 +143,14 @@ pub struct MailArgs {
     /// How often the outbox is looked at for mail to send, in milliseconds.
     #[arg(long, env = "MAIL_POLL_MS", default_value_t = 500)]
     pub mail_poll_ms: u64,
+}
+
+/// The waiting room in front of flash sales (settings per session come from command-service).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WaitingRoomArgs {
+    /// Joins of a waiting room's queue one client address may make per minute.
+    #[arg(long, env = "QUEUE_JOINS_PER_MINUTE", default_value_t = 30)]
+    pub queue_joins_per_minute: u32,
 }
 
 /// A setting that must never reach a log line, including through `Debug`.

@@ -40,6 +40,13 @@ pub enum ApiError {
         message: String,
         details: Map<String, Value>,
     },
+    /// 403 saying what to do instead (`details`), e.g. where a waiting room's queue is.
+    #[error("{message}")]
+    Refused {
+        code: &'static str,
+        message: String,
+        details: Map<String, Value>,
+    },
     /// 410: the hold or order has run out.
     #[error("{message}")]
     Gone { code: &'static str, message: String },
@@ -94,9 +101,18 @@ impl ApiError {
         }
     }
 
-    /// Adds a detail to a conflict; other errors are returned unchanged.
+    /// 403 with details that say what to do instead.
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Refused {
+            code,
+            message: message.into(),
+            details: Map::new(),
+        }
+    }
+
+    /// Adds a detail to a conflict or a refusal; other errors are returned unchanged.
     pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
-        if let Self::Conflict { details, .. } = &mut self {
+        if let Self::Conflict { details, .. } | Self::Refused { details, .. } = &mut self {
             details.insert(name.to_owned(), value.into());
         }
         self
@@ -231,6 +247,11 @@ impl IntoResponse for ApiError {
                 let mut body = ErrorBody::new(code, message);
                 body.error.details = details;
                 (StatusCode::CONFLICT, body)
+            }
+            Self::Refused { code, details, .. } => {
+                let mut body = ErrorBody::new(code, message);
+                body.error.details = details;
+                (StatusCode::FORBIDDEN, body)
             }
             Self::Gone { code, .. } => (StatusCode::GONE, ErrorBody::new(code, message)),
             Self::TooMany { code, .. } => {

@@ -26,6 +26,7 @@ pub mod signing;
 pub mod state;
 pub mod sweeper;
 pub mod ticket_number;
+pub mod waiting_room;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -118,13 +119,19 @@ impl App {
         let state = AppState {
             pool,
             auth,
-            holds,
+            holds: holds.clone(),
             seat_maps: Arc::new(SeatMapCache::default()),
             payments,
             webhooks: WebhookVerifier::new(
                 config.payments.stripe_webhook_secret.clone(),
                 Duration::from_secs(config.payments.stripe_webhook_tolerance_secs),
             ),
+            waiting_room: Arc::new(waiting_room::WaitingRoom::new(
+                config.redis.store().map_err(StartupError::from)?,
+                shared_dto::waiting_room::QueueKeys::new(holds.keys().prefix()),
+                tickets.derive_secret("admission-pass"),
+                config.waiting_room.queue_joins_per_minute,
+            )),
             order_access: Arc::new(OrderAccess::new(tickets.derive_secret("order-access"))),
             tickets: Arc::new(tickets),
             rules: SaleRules {
@@ -176,6 +183,10 @@ impl App {
             }
             .run(),
         );
+        tasks.spawn(waiting_room::admission::run(
+            self.state.clone(),
+            stop.clone(),
+        ));
         tasks.spawn(sweeper::run(self.state, self.sweep_interval, stop.clone()));
         tasks.close();
         let stop_on_shutdown = stop.clone();
@@ -250,11 +261,14 @@ const CHECK_IN_PREFIX: &str = "/api/check-in/";
 
 /// The HTTP surface, without a socket, so tests can drive it directly.
 pub fn router(state: AppState, readiness: Readiness) -> Router {
-    use routes::{check_in, holds, orders, payments, refunds, reports, tickets};
+    use routes::{check_in, holds, orders, payments, refunds, reports, tickets, waiting_room};
     let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(holds::hold_seats))
         .routes(routes!(holds::release_hold))
         .routes(routes!(holds::extend_hold))
+        .routes(routes!(waiting_room::room_state, waiting_room::join_queue))
+        .routes(routes!(waiting_room::my_place))
+        .routes(routes!(waiting_room::queue_stats))
         .routes(routes!(orders::create_order))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::cancel_order))

@@ -13,6 +13,7 @@ use crate::order_access::OrderAccess;
 use crate::payment::PaymentProvider;
 use crate::payment::stripe::WebhookVerifier;
 use crate::signing::TicketSigner;
+use crate::waiting_room::WaitingRoom;
 
 /// Limits of the sale, from the configuration.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +35,7 @@ pub struct AppState {
     pub tickets: Arc<TicketSigner>,
     pub order_access: Arc<OrderAccess>,
     pub rules: SaleRules,
+    pub waiting_room: Arc<WaitingRoom>,
 }
 
 impl FromRef<AppState> for Authenticator {

@@ -17,6 +17,7 @@ use crate::buyer::Buyer;
 use crate::error::ApiError;
 use crate::seat_hold::{self, Asked, Taken};
 use crate::state::AppState;
+use crate::waiting_room;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +34,9 @@ pub struct HoldSeats {
     /// Required without a bearer token: an id the guest's browser made up and keeps for the
     /// visit (8-64 characters of A-Z, a-z, 0-9, `-`, `_`). Ignored when signed in.
     pub buyer_id: Option<String>,
+    /// While the session's waiting room is active: the admission pass the queue gave this
+    /// buyer (`/api/sales/sessions/{id}/queue/me`); without a valid one the hold is refused.
+    pub admission_pass: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -75,6 +79,7 @@ pub struct HeldStanding {
     request_body = HoldSeats,
     responses(
         (status = 201, body = Hold),
+        (status = 403, description = "the session's waiting room is active and the request has no valid `admission_pass` for this buyer (`admission_pass_required`; `queue` is where to join)"),
         (status = 404, description = "no such session"),
         (status = 409, description = "places held or sold (`unavailable` lists them), or the session is not on sale"),
         (status = 422, description = "unknown seat or area, or an invalid request"),
@@ -87,6 +92,8 @@ pub async fn hold_seats(
     JsonBody(request): JsonBody<HoldSeats>,
 ) -> Result<(StatusCode, Json<Hold>), ApiError> {
     let buyer = Buyer::resolve(principal.as_ref(), request.buyer_id.as_deref())?;
+    let pass = request.admission_pass.as_deref();
+    waiting_room::require_pass(&state, session_id, &buyer, pass).await?;
     let standing: Option<Vec<StandingHold>> = request.standing.as_ref().map(|areas| {
         areas
             .iter()

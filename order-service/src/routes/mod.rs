@@ -8,3 +8,4 @@ pub mod payments;
 pub mod refunds;
 pub mod reports;
 pub mod tickets;
+pub mod waiting_room;
