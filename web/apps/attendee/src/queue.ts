@@ -9,7 +9,11 @@ export type QueueState = 'waiting' | 'admitted' | 'not_required';
 
 /** `GET /api/sales/sessions/{id}/queue`: the room as anyone may see it. */
 export interface RoomInfo {
+  /** Buyers must queue now: the room is on, has opened, and sales have not ended. */
   active: boolean;
+  /** The session has a waiting room at all (it may not have opened yet). */
+  enabled?: boolean;
+  sales_end_at?: string | null;
   opens_at?: string | null;
   sales_start_at?: string | null;
   admit_per_minute?: number | null;
@@ -18,7 +22,8 @@ export interface RoomInfo {
 
 /** A visitor's place: the answer to joining and to `/queue/me`. */
 export interface QueuePlace {
-  visitor_id: string;
+  /** null when no queue is needed (`not_required`). */
+  visitor_id: string | null;
   state: QueueState;
   /** 1-based; null before the opening (the early crowd is shuffled then). */
   position?: number | null;
@@ -112,7 +117,10 @@ export function forgetPlace(sessionId: string, store: Storage | undefined = stor
 }
 
 /** Merges what the server said into what the browser keeps. */
-export function placeFrom(previous: StoredPlace | undefined, answer: QueuePlace): StoredPlace {
+export function placeFrom(
+  previous: StoredPlace | undefined,
+  answer: QueuePlace & { visitor_id: string },
+): StoredPlace {
   const sameVisitor = previous?.visitorId === answer.visitor_id;
   const next: StoredPlace = { visitorId: answer.visitor_id };
   const first = sameVisitor ? previous?.firstPosition : undefined;
@@ -126,6 +134,15 @@ export function placeFrom(previous: StoredPlace | undefined, answer: QueuePlace)
     next.passExpiresAt = previous.passExpiresAt;
   }
   return next;
+}
+
+/** Whether the page should show the room rather than the map: it is active, or on and opening later. */
+export function roomStandsBefore(room: RoomInfo, now: number = Date.now()): boolean {
+  if (room.active) return true;
+  if (!room.enabled || !room.opens_at) return false;
+  const opens = Date.parse(room.opens_at);
+  const ends = room.sales_end_at ? Date.parse(room.sales_end_at) : Number.POSITIVE_INFINITY;
+  return now < opens && now < ends;
 }
 
 /** The stored pass if it still has time left at `now`. */

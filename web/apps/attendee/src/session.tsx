@@ -25,7 +25,15 @@ import {
   useSecondsLeft,
 } from './hold.tsx';
 import { type I18n, type MessageKey, useI18n } from './i18n.tsx';
-import { forgetPlace, isQueueRefusal, livePass, queueClient, readPlace, type StoredPlace } from './queue.ts';
+import {
+  forgetPlace,
+  isQueueRefusal,
+  livePass,
+  queueClient,
+  readPlace,
+  roomStandsBefore,
+  type StoredPlace,
+} from './queue.ts';
 import { loadSeatMap, unavailableSeats } from './seat_map_data.ts';
 import { type SessionHeading, WaitingRoom } from './waiting_room.tsx';
 
@@ -99,7 +107,7 @@ export function SessionPage() {
     queueClient(auth.accessToken)
       .get('/api/sales/sessions/{id}/queue', { path: { id: sessionId }, signal: controller.signal })
       .then(
-        (room) => setGate(room.active ? { kind: 'queue' } : { kind: 'map', place: undefined }),
+        (room) => setGate(roomStandsBefore(room) ? { kind: 'queue' } : { kind: 'map', place: undefined }),
         () => {
           if (!controller.signal.aborted) setGate({ kind: 'map', place: undefined });
         },

@@ -92,23 +92,32 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
   /** Takes in the server's word on the place: keeps it, and goes on when the turn has come. */
   const apply = useCallback(
     (answer: QueuePlace) => {
-      const next = placeFrom(readPlace(sessionId), answer);
+      if (answer.state === 'not_required' || !answer.visitor_id) {
+        through.current(undefined); // no queue needed (any more): the map, without a pass
+        return;
+      }
+      const next = placeFrom(readPlace(sessionId), { ...answer, visitor_id: answer.visitor_id });
       savePlace(sessionId, next);
       setStored(next);
       setPhase({ kind: 'in', place: answer });
-      if (answer.state === 'not_required') through.current(undefined);
-      else if (answer.state === 'admitted' && next.pass) through.current(next);
+      if (answer.state === 'admitted' && next.pass) through.current(next);
     },
     [sessionId],
   );
 
   const refresh = useCallback(async () => {
-    const answer = await client.get('/api/sales/sessions/{id}/queue/me', {
-      path: { id: sessionId },
-      query: { buyer_id: buyer() },
-    });
-    apply(answer);
-    return answer;
+    try {
+      const answer = await client.get('/api/sales/sessions/{id}/queue/me', {
+        path: { id: sessionId },
+        query: { buyer_id: buyer() },
+      });
+      apply(answer);
+      return answer;
+    } catch (error) {
+      // No place any more (the pass ran out unused, or the room was reset): join again.
+      if (error instanceof ApiError && error.status === 404) setAttempt((n) => n + 1);
+      throw error;
+    }
   }, [client, sessionId, buyer, apply]);
 
   // Join (or find the place already held: joining again answers with the same place).
@@ -195,7 +204,8 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
           setPhase((current) => {
             if (current.kind !== 'in') return current;
             const next: QueuePlace = { ...current.place, ...data };
-            const kept = placeFrom(readPlace(sessionId), next);
+            if (!next.visitor_id) return current;
+            const kept = placeFrom(readPlace(sessionId), { ...next, visitor_id: next.visitor_id });
             savePlace(sessionId, kept);
             setStored(kept);
             return { kind: 'in', place: next };

@@ -7,6 +7,7 @@ import {
   placeFrom,
   progressPercent,
   readPlace,
+  roomStandsBefore,
   savePlace,
 } from '../src/queue.ts';
 import { waitText } from '../src/waiting_room.tsx';
@@ -92,6 +93,22 @@ describe('the place in a waiting room', () => {
     expect(waitText(en, 60)).toBe('about 1 min');
     expect(waitText(en, 150)).toBe('about 3 min');
     expect(waitText(en, 3 * 3600)).toBe('about 3 h');
+  });
+
+  it('stands before the map while active, or on and opening later', () => {
+    const now = Date.parse('2030-01-01T10:00:00Z');
+    expect(roomStandsBefore({ active: true }, now)).toBe(true);
+    const later = {
+      active: false,
+      enabled: true,
+      opens_at: '2030-01-01T11:00:00Z',
+      sales_end_at: '2030-02-01T00:00:00Z',
+    };
+    expect(roomStandsBefore(later, now)).toBe(true);
+    expect(roomStandsBefore({ ...later, enabled: false }, now)).toBe(false);
+    // Opened and not active any more: sales are over.
+    expect(roomStandsBefore({ ...later, opens_at: '2030-01-01T09:00:00Z' }, now)).toBe(false);
+    expect(roomStandsBefore({ active: false }, now)).toBe(false);
   });
 
   it('recognises a hold refused for want of a pass', () => {
