@@ -16,6 +16,7 @@ import {
   type QueuePlace,
   queueClient,
   readPlace,
+  roomStandsBefore,
   type StoredPlace,
   savePlace,
   waitParts,
@@ -147,8 +148,8 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
             .get('/api/sales/sessions/{id}/queue', { path: { id: sessionId } })
             .catch(() => null);
           if (cancelled) return;
-          if (room && !room.active && !room.opens_at) {
-            through.current(undefined); // the room was switched off meanwhile
+          if (room && !roomStandsBefore(room)) {
+            through.current(undefined); // switched off meanwhile, or sales are over: the map says which
             return;
           }
           setPhase({ kind: 'not-open', opensAt: room?.opens_at ?? undefined });
