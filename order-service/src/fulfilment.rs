@@ -259,6 +259,65 @@ fn is_place_conflict(error: &sqlx::Error) -> bool {
     )
 }
 
+/// What a provider's event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventAction {
+    Settled,
+    Failed,
+    Ignored,
+}
+
+impl EventAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Settled => "settled",
+            Self::Failed => "failed",
+            Self::Ignored => "ignored",
+        }
+    }
+}
+
+/// Applies a verified Stripe event to the payment it is about.
+pub async fn provider_event(
+    state: &AppState,
+    event: &payment::stripe::Event,
+) -> Result<EventAction, FulfilmentError> {
+    let payment = match event.payment_id() {
+        Some(payment_id) => payments::find(&state.pool, payment_id).await?,
+        None => match event.intent_id() {
+            Some(intent) => payments::find_by_reference(&state.pool, "stripe", intent).await?,
+            None => None,
+        },
+    };
+    // An event about a payment this deployment did not make is acknowledged, or Stripe
+    // would retry it for days.
+    let Some(payment) = payment.filter(|payment| payment.provider == "stripe") else {
+        tracing::info!(event_id = %event.id, kind = %event.kind, "webhook for an unknown payment");
+        return Ok(EventAction::Ignored);
+    };
+    match event.kind.as_str() {
+        "payment_intent.succeeded" => {
+            let settlement =
+                payment_succeeded(state, payment.payment_id, event.intent_id()).await?;
+            tracing::info!(payment_id = %payment.payment_id, ?settlement, "payment settled by webhook");
+            Ok(EventAction::Settled)
+        }
+        "payment_intent.payment_failed" => {
+            let (code, message) = event.failure();
+            payments::fail(
+                &state.pool,
+                payment.payment_id,
+                event.intent_id(),
+                &code,
+                &message,
+            )
+            .await?;
+            Ok(EventAction::Failed)
+        }
+        _ => Ok(EventAction::Ignored),
+    }
+}
+
 /// Standing places without a ticket yet, per block of `record`.
 async fn unsold_for(
     state: &AppState,

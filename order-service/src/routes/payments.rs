@@ -13,7 +13,6 @@ use service_runtime::params::Path;
 use uuid::Uuid;
 
 use crate::checkout;
-use crate::data::payments;
 use crate::error::ApiError;
 use crate::fulfilment;
 use crate::order_access::may_act_on;
@@ -88,45 +87,9 @@ pub async fn stripe_webhook(
         .webhooks
         .verify(&body, signature, Utc::now())
         .map_err(|error| ApiError::BadWebhook(error.to_string()))?;
-    let receipt = |action| {
-        Json(WebhookReceipt {
-            received: true,
-            action,
-        })
-    };
-    let payment = match event.payment_id() {
-        Some(payment_id) => payments::find(&state.pool, payment_id).await?,
-        None => match event.intent_id() {
-            Some(intent) => payments::find_by_reference(&state.pool, "stripe", intent).await?,
-            None => None,
-        },
-    };
-    // An event about a payment this deployment did not make is acknowledged, or Stripe
-    // would retry it for days.
-    let Some(payment) = payment.filter(|payment| payment.provider == "stripe") else {
-        tracing::info!(event_id = %event.id, kind = %event.kind, "webhook for an unknown payment");
-        return Ok(receipt("ignored"));
-    };
-    match event.kind.as_str() {
-        "payment_intent.succeeded" => {
-            let settlement =
-                fulfilment::payment_succeeded(&state, payment.payment_id, event.intent_id())
-                    .await?;
-            tracing::info!(payment_id = %payment.payment_id, ?settlement, "payment settled by webhook");
-            Ok(receipt("settled"))
-        }
-        "payment_intent.payment_failed" => {
-            let (code, message) = event.failure();
-            payments::fail(
-                &state.pool,
-                payment.payment_id,
-                event.intent_id(),
-                &code,
-                &message,
-            )
-            .await?;
-            Ok(receipt("failed"))
-        }
-        _ => Ok(receipt("ignored")),
-    }
+    let action = fulfilment::provider_event(&state, &event).await?;
+    Ok(Json(WebhookReceipt {
+        received: true,
+        action: action.as_str(),
+    }))
 }
