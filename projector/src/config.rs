@@ -29,6 +29,8 @@ pub struct Config {
     pub mongo: MongoArgs,
     #[command(flatten)]
     pub projection: ProjectionArgs,
+    #[command(flatten)]
+    pub notices: crate::read_model_notice::NoticeArgs,
 }
 
 /// Where change events come from and where poison messages go.

@@ -158,6 +158,8 @@ pub struct ChangeConsumer {
     pub dead_letters: FutureProducer,
     pub dead_letter_topic: String,
     pub database: Database,
+    /// Told after each stored batch, so readers drop their cached copies.
+    pub notices: crate::read_model_notice::Notices,
     pub stop: CancellationToken,
 }
 
@@ -269,7 +271,10 @@ impl ChangeConsumer {
         let mut backoff = Duration::from_millis(100);
         loop {
             match projection::project_batch(&self.database, changes).await {
-                Ok(()) => return Ok(true),
+                Ok(()) => {
+                    self.notices.publish(changes).await;
+                    return Ok(true);
+                }
                 Err(error) if error.is_retryable() => {
                     metrics::counter!("projector_errors_total", "kind" => "store").increment(1);
                     tracing::warn!(%error, retry_in = ?backoff, "projection failed; retrying");

@@ -11,6 +11,7 @@ pub mod error;
 pub mod mirror;
 pub mod model;
 pub mod projection;
+pub mod read_model_notice;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -86,6 +87,7 @@ impl App {
                 .map_err(kafka_error)?,
             dead_letter_topic: config.projection.dead_letter_topic.clone(),
             database,
+            notices: read_model_notice::Notices::new(&config.notices),
             stop: stop.clone(),
         };
         let server = HttpServer::bind(&config.server, config::DEFAULT_ADDR).await?;

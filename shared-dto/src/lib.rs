@@ -8,6 +8,7 @@ pub mod error;
 pub mod layout;
 pub mod money;
 pub mod read_model;
+pub mod read_model_change;
 pub mod rows;
 pub mod seat_hold;
 pub mod ticket_qr;

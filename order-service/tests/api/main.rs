@@ -11,3 +11,4 @@ mod refunds;
 mod reports;
 mod support;
 mod surface;
+mod waiting_room;
