@@ -30,6 +30,16 @@ pub struct RowChange {
     pub row: Map<String, Value>,
     /// When the change was committed, ms since the epoch.
     pub committed_ms: i64,
+    /// Where the broker delivered it; `None` for a change projected without a broker.
+    pub position: Option<Position>,
+}
+
+/// A record's place in its topic: a redelivered record has the same one, while a record the
+/// CDC runner published twice has two (and the same `lsn`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub partition: i32,
+    pub offset: i64,
 }
 
 /// What a record turned out to be.
@@ -68,6 +78,7 @@ pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Result<Decoded, Decod
         deleted,
         row,
         committed_ms: envelope.source.ts_ms,
+        position: None,
     }))
 }
 

@@ -27,8 +27,7 @@ use rdkafka::{Message, TopicPartitionList};
 use service_runtime::{Probe, ProbeError};
 use tokio_util::sync::CancellationToken;
 
-use crate::change::RowChange;
-use crate::change::{self, Decoded};
+use crate::change::{self, Decoded, Position, RowChange};
 use crate::config::ProjectionArgs;
 use crate::error::ProjectionError;
 use crate::mirror::MIRRORED;
@@ -226,7 +225,13 @@ impl ChangeConsumer {
         let mut changes = Vec::with_capacity(batch.len());
         for message in batch {
             match change::decode(message.key(), message.payload()) {
-                Ok(Decoded::Change(change)) => changes.push((message, change)),
+                Ok(Decoded::Change(mut change)) => {
+                    change.position = Some(Position {
+                        partition: message.partition(),
+                        offset: message.offset(),
+                    });
+                    changes.push((message, change));
+                }
                 Ok(Decoded::Nothing) => {}
                 Err(error) => {
                     if let Handled::Stopped = self.dead_letter(message, &error.to_string()).await {

@@ -1,8 +1,9 @@
 //! Consumes Debezium change topics and maintains the denormalised MongoDB read models.
 //!
 //! `change` decodes records, `mirror` keeps the latest state of every captured row (guarded by
-//! LSN), `model` recomputes read-model documents from the mirrors, `consumer` runs the consumer
-//! group with at-least-once delivery and a dead-letter topic.
+//! LSN), `model` recomputes read-model documents from the mirrors and the sales tallies,
+//! `projection` applies a batch of changes to both, `consumer` runs the consumer group with
+//! at-least-once delivery and a dead-letter topic.
 
 pub mod change;
 pub mod config;
@@ -38,6 +39,7 @@ pub fn owned_collections() -> Vec<String> {
         collection::SOLD_PLACES,
         collection::SALES,
         collection::ORGANISATIONS,
+        model::tally::COLLECTION,
     ]
     .into_iter()
     .map(str::to_owned)
@@ -58,6 +60,13 @@ pub async fn drop_read_models(database: &Database) -> mongodb::error::Result<()>
             .await?;
     }
     Ok(())
+}
+
+/// Lookup indexes, and tallies of the tickets a read store mirrored before tallies existed.
+async fn prepare(database: &Database) -> Result<(), error::ProjectionError> {
+    mirror::create_indexes(database).await?;
+    model::tally::create_indexes(database).await?;
+    model::tally::backfill(database).await
 }
 
 /// A built projector: consumer configured, operational endpoints bound.
@@ -115,8 +124,8 @@ impl App {
         let projecting = tokio::spawn(async move {
             // Indexes first: the read store may still be starting, so keep trying.
             let mut backoff = Duration::from_millis(200);
-            while let Err(error) = mirror::create_indexes(&database).await {
-                tracing::warn!(%error, "creating read-model indexes failed; retrying");
+            while let Err(error) = prepare(&database).await {
+                tracing::warn!(%error, "preparing the read store failed; retrying");
                 tokio::select! {
                     () = stop.cancelled() => return,
                     () = tokio::time::sleep(backoff) => {}

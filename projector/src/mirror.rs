@@ -2,8 +2,11 @@
 //!
 //! A change is written only when its WAL position (LSN) is newer than the mirror's, so a
 //! replayed change is a no-op and an older change delivered after a newer one changes nothing.
-//! Read models are then recomputed from mirrors, never patched, which is what makes replay,
-//! crash recovery and rebuilds converge on the same documents.
+//! Read models are then recomputed from mirrors (and the sales tallies, which are guarded the
+//! same way), never patched, which is what makes replay, crash recovery and rebuilds converge
+//! on the same documents.
+
+use std::collections::HashMap;
 
 use futures::TryStreamExt;
 use mongodb::bson::{self, Bson, Document, doc};
@@ -50,7 +53,8 @@ pub async fn create_indexes(database: &Database) -> mongodb::error::Result<()> {
     Ok(())
 }
 
-fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+/// Whether a write failed on a unique key (an upsert whose filter missed an existing document).
+pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
     use mongodb::error::{ErrorKind, WriteFailure};
     match error.kind.as_ref() {
         ErrorKind::Write(WriteFailure::WriteError(write)) => write.code == 11000,
@@ -131,12 +135,71 @@ pub async fn rows_matching(
     Ok(documents.into_iter().filter_map(row_of).collect())
 }
 
-/// How many live rows match `filter` (on `row.*` fields).
-pub async fn count_matching(
+/// A mirrored row as stored: its LSN, whether it was deleted, and its last image.
+#[derive(Debug, Clone)]
+pub struct Mirrored {
+    pub lsn: i64,
+    pub deleted: bool,
+    pub row: Map<String, Value>,
+}
+
+/// The mirrored state of each of `keys` that the mirror holds, deleted rows included.
+pub async fn states(
     database: &Database,
     table: &str,
-    mut filter: Document,
-) -> mongodb::error::Result<u64> {
-    filter.insert("deleted", false);
-    collection(database, table).count_documents(filter).await
+    keys: &[&str],
+) -> mongodb::error::Result<HashMap<String, Mirrored>> {
+    let documents: Vec<Document> = collection(database, table)
+        .find(doc! { "_id": { "$in": keys } })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(documents
+        .into_iter()
+        .filter_map(|mut document| {
+            let key = document.get_str("_id").ok()?.to_owned();
+            let lsn = match document.get("lsn")? {
+                Bson::Int64(lsn) => *lsn,
+                Bson::Int32(lsn) => i64::from(*lsn),
+                _ => return None,
+            };
+            let deleted = document.get_bool("deleted").unwrap_or(false);
+            document.remove("_id");
+            let row = row_of(document)?;
+            Some((key, Mirrored { lsn, deleted, row }))
+        })
+        .collect())
+}
+
+/// Only `fields` of a live row, for reads that must not carry a large column along (a
+/// session's layout is megabytes; its capacity is two numbers).
+pub async fn row_fields(
+    database: &Database,
+    table: &str,
+    key: &str,
+    fields: &[&str],
+) -> mongodb::error::Result<Option<Map<String, Value>>> {
+    let mut projection = Document::new();
+    for field in fields {
+        projection.insert(format!("row.{field}"), 1);
+    }
+    let Some(mut found) = collection(database, table)
+        .find_one(doc! { "_id": key, "deleted": false })
+        .projection(projection)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if found.contains_key("row") {
+        return Ok(row_of(found));
+    }
+    // The local MongoDB-protocol server answers an inclusion of `row.x` with a top-level field
+    // named "row.x" rather than a nested document; read both shapes.
+    let mut row = Map::new();
+    for field in fields {
+        if let Some(value) = found.remove(format!("row.{field}")) {
+            row.insert((*field).to_owned(), value.into_relaxed_extjson());
+        }
+    }
+    Ok(Some(row))
 }

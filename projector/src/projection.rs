@@ -1,6 +1,7 @@
-//! Projecting one change: record it in its row mirror, then recompute every read-model
-//! document it affects. Recomputing even when the mirror already had the change is what lets a
-//! projector killed between the two steps converge when the change is redelivered.
+//! Projecting changes: count ticket changes into the sales tallies, record every change in its
+//! row mirror, then recompute each read-model document they affect, once per batch.
+//! Recomputing even when the mirror already had the change is what lets a projector killed
+//! between the steps converge when the change is redelivered.
 
 use std::collections::BTreeSet;
 
@@ -22,11 +23,15 @@ pub async fn project_batch(
     database: &Database,
     changes: &[RowChange],
 ) -> Result<(), ProjectionError> {
-    let mut targets = BTreeSet::new();
-    for change in changes
+    let mirrored: Vec<RowChange> = changes
         .iter()
         .filter(|change| mirror::is_mirrored(&change.table))
-    {
+        .cloned()
+        .collect();
+    // Tallies count a ticket change against the mirror's state before it, so they go first.
+    model::tally::apply(database, &mirrored).await?;
+    let mut targets = BTreeSet::new();
+    for change in &mirrored {
         let previous = if model::NEEDS_PREVIOUS_ROW.contains(&change.table.as_str()) {
             mirror::row(database, &change.table, &change.key).await?
         } else {

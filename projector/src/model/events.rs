@@ -1,20 +1,18 @@
 //! `events`: the public catalogue, one document per event drawing on the organisation,
 //! category, sessions with their venues and seat-map capacity, tiers, and tickets sold.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use mongodb::Database;
-use mongodb::bson::doc;
 use shared_dto::read_model::{CategoryView, EventDocument, SessionView, VenueView, collection};
-use shared_dto::rows::{
-    CategoryRow, EventRow, OrganisationRow, SessionLayoutRow, SessionRow, VenueRow,
-};
+use shared_dto::rows::{CategoryRow, EventRow, OrganisationRow, SessionRow, VenueRow};
 
 use crate::error::ProjectionError;
 use crate::mirror;
 use crate::model::documents::{remove, store};
-use crate::model::rows::{row, rows_where};
+use crate::model::rows::{decode, row, rows_where};
 use crate::model::seat_maps::tier_views;
+use crate::model::tally::{self, SessionSales};
 
 pub async fn recompute(database: &Database, event_id: &str) -> Result<(), ProjectionError> {
     let Some(event) = row::<EventRow>(database, "event", event_id).await? else {
@@ -35,9 +33,16 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
         None => None,
     };
     let tiers = tier_views(database, event_id, &mut BTreeMap::new()).await?;
+    let session_rows = rows_where::<SessionRow>(database, "session", "event_id", event_id).await?;
+    let session_ids: Vec<String> = session_rows
+        .iter()
+        .map(|session| session.session_id.to_string())
+        .collect();
+    let session_ids: Vec<&str> = session_ids.iter().map(String::as_str).collect();
+    let sales = tally::sessions(database, &session_ids).await?;
     let mut sessions = Vec::new();
-    for session in rows_where::<SessionRow>(database, "session", "event_id", event_id).await? {
-        sessions.push(session_view(database, session).await?);
+    for session in session_rows {
+        sessions.push(session_view(database, session, &sales).await?);
     }
     sessions.sort_by(|left, right| {
         left.starts_at_ms
@@ -107,6 +112,7 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
 async fn session_view(
     database: &Database,
     session: SessionRow,
+    sales: &HashMap<String, SessionSales>,
 ) -> Result<SessionView, ProjectionError> {
     let session_id = session.session_id.to_string();
     let venue = match session.venue_id {
@@ -125,17 +131,8 @@ async fn session_view(
             }),
         None => None,
     };
-    let capacity = row::<SessionLayoutRow>(database, "session_layout", &session_id)
-        .await?
-        .map_or(0, |layout| {
-            u64::try_from(layout.seat_count + layout.standing_capacity).unwrap_or(0)
-        });
-    let sold = mirror::count_matching(
-        database,
-        "ticket",
-        doc! { "row.session_id": &session_id, "row.status": "valid" },
-    )
-    .await?;
+    let capacity = layout_capacity(database, &session_id).await?;
+    let sold = sales.get(&session_id).map_or(0, SessionSales::sold);
     Ok(SessionView {
         mode: session.mode,
         status: session.status,
@@ -149,4 +146,27 @@ async fn session_view(
         available: capacity.saturating_sub(sold),
         session_id,
     })
+}
+
+/// What a session's layout holds: its seats and standing places.
+#[derive(serde::Deserialize)]
+struct LayoutCapacity {
+    seat_count: i64,
+    standing_capacity: i64,
+}
+
+/// A session's capacity, read without its layout document (megabytes for a large venue).
+async fn layout_capacity(database: &Database, session_id: &str) -> Result<u64, ProjectionError> {
+    let Some(row) = mirror::row_fields(
+        database,
+        "session_layout",
+        session_id,
+        &["seat_count", "standing_capacity"],
+    )
+    .await?
+    else {
+        return Ok(0);
+    };
+    let capacity: LayoutCapacity = decode(&row)?;
+    Ok(u64::try_from(capacity.seat_count + capacity.standing_capacity).unwrap_or(0))
 }

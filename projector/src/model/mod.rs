@@ -1,5 +1,6 @@
-//! The read models, one module each. Every document is recomputed whole from the row mirrors,
-//! so the same mirror state always yields the same document.
+//! The read models, one module each. Every document is recomputed whole from the row mirrors
+//! and the sales tallies (`tally`), so the same state always yields the same document; `rows`
+//! reads the mirrors typed and `documents` writes the results.
 
 pub mod documents;
 pub mod events;
@@ -8,6 +9,7 @@ pub mod rows;
 pub mod sales;
 pub mod seat_maps;
 pub mod sold_places;
+pub mod tally;
 
 use std::collections::BTreeSet;
 

@@ -39,16 +39,3 @@ pub async fn rows_where<T: DeserializeOwned>(
         .map(decode)
         .collect()
 }
-
-/// Live rows matching a filter on `row.*` fields, typed.
-pub async fn rows_matching<T: DeserializeOwned>(
-    database: &Database,
-    table: &str,
-    filter: mongodb::bson::Document,
-) -> Result<Vec<T>, ProjectionError> {
-    mirror::rows_matching(database, table, filter)
-        .await?
-        .iter()
-        .map(decode)
-        .collect()
-}

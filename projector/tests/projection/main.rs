@@ -5,4 +5,5 @@ mod fixtures;
 mod incremental;
 mod recovery;
 mod replay;
+mod tallies;
 mod tickets;
