@@ -63,7 +63,11 @@ impl Notices {
 
     /// Announces what `changes` (just stored) changed.
     pub async fn publish(&self, changes: &[RowChange]) {
-        let change = affected(changes);
+        let change = affected(
+            changes
+                .iter()
+                .map(|change| (change.table.as_str(), change.key.as_str(), &change.row)),
+        );
         if change.is_empty() {
             return;
         }
@@ -100,36 +104,40 @@ impl Notices {
     }
 }
 
-fn text(change: &RowChange, field: &str) -> Option<String> {
-    change.row.get(field)?.as_str().map(str::to_owned)
+type Row = serde_json::Map<String, serde_json::Value>;
+
+fn text(row: &Row, field: &str) -> Option<String> {
+    row.get(field)?.as_str().map(str::to_owned)
 }
 
 /// The events and sessions whose read models `changes` touch. Changes whose dependants are
 /// not in the row (a venue, a category, an organisation) ask readers to drop everything:
 /// they are rare and the alternative is a lookup per change.
-pub fn affected(changes: &[RowChange]) -> ReadModelChange {
+pub fn affected<'a>(
+    changes: impl IntoIterator<Item = (&'a str, &'a str, &'a Row)>,
+) -> ReadModelChange {
     let mut events = BTreeSet::new();
     let mut sessions = BTreeSet::new();
     let mut everything = false;
-    for change in changes {
-        match change.table.as_str() {
+    for (table, key, row) in changes {
+        match table {
             "event" => {
-                events.insert(change.key.clone());
+                events.insert(key.to_owned());
             }
             "session" => {
-                sessions.insert(change.key.clone());
-                events.extend(text(change, "event_id"));
+                sessions.insert(key.to_owned());
+                events.extend(text(row, "event_id"));
             }
             // Readers map the session to its event themselves.
             "session_layout" => {
-                sessions.insert(change.key.clone());
+                sessions.insert(key.to_owned());
             }
             "tier" => {
-                events.extend(text(change, "event_id"));
+                events.extend(text(row, "event_id"));
             }
             "ticket" => {
-                sessions.extend(text(change, "session_id"));
-                events.extend(text(change, "event_id"));
+                sessions.extend(text(row, "session_id"));
+                events.extend(text(row, "event_id"));
             }
             "organisation" | "category" | "venue" => everything = true,
             _ => {}
@@ -148,44 +156,32 @@ mod tests {
 
     use super::*;
 
-    fn change(table: &str, key: &str, row: serde_json::Value) -> RowChange {
-        RowChange {
-            table: table.to_owned(),
-            key: key.to_owned(),
-            lsn: 1,
-            deleted: false,
-            row: row.as_object().cloned().unwrap_or_default(),
-            committed_ms: 0,
-            position: None,
-        }
+    fn row(value: serde_json::Value) -> Row {
+        value.as_object().cloned().unwrap_or_default()
     }
 
     #[test]
     fn a_batch_names_the_events_and_sessions_it_touched() {
+        let ticket = row(json!({ "session_id": "s1", "event_id": "e1" }));
+        let session = row(json!({ "event_id": "e2" }));
+        let tier = row(json!({ "event_id": "e3" }));
+        let empty = row(json!({}));
         let batch = [
-            change(
-                "ticket",
-                "t1",
-                json!({ "session_id": "s1", "event_id": "e1" }),
-            ),
-            change(
-                "ticket",
-                "t2",
-                json!({ "session_id": "s1", "event_id": "e1" }),
-            ),
-            change("session", "s2", json!({ "event_id": "e2" })),
-            change("tier", "x", json!({ "event_id": "e3" })),
-            change("order", "o", json!({})),
+            ("ticket", "t1", &ticket),
+            ("ticket", "t2", &ticket),
+            ("session", "s2", &session),
+            ("tier", "x", &tier),
+            ("order", "o", &empty),
         ];
         assert_eq!(
-            affected(&batch),
+            affected(batch),
             ReadModelChange {
                 events: vec!["e1".into(), "e2".into(), "e3".into()],
                 sessions: vec!["s1".into(), "s2".into()],
                 everything: false,
             }
         );
-        assert!(affected(&[change("order", "o", json!({}))]).is_empty());
-        assert!(affected(&[change("venue", "v", json!({}))]).everything);
+        assert!(affected([("order", "o", &empty)]).is_empty());
+        assert!(affected([("venue", "v", &empty)]).everything);
     }
 }
