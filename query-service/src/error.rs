@@ -18,6 +18,9 @@ pub enum ApiError {
     Invalid { field: String, message: String },
     #[error(transparent)]
     Unauthorized(#[from] AuthError),
+    /// The read store did not answer in time, or is unreachable: worth retrying shortly.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl ApiError {
@@ -48,6 +51,18 @@ impl IntoResponse for ApiError {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorBody::new("internal", "the request could not be completed"),
                 )
+            }
+            Self::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "read store unavailable");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, "1")],
+                    Json(ErrorBody::new(
+                        "unavailable",
+                        "the catalogue is temporarily unavailable; retry shortly",
+                    )),
+                )
+                    .into_response();
             }
             Self::Invalid { field, message } => (
                 StatusCode::UNPROCESSABLE_ENTITY,

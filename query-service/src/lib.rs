@@ -8,16 +8,19 @@ pub mod client_ip;
 pub mod config;
 pub mod error;
 pub mod live;
+pub mod read_cache;
 pub mod state;
+pub mod waiting_room;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::routing::get;
 use axum::{Json, Router};
 use service_runtime::auth::Authenticator;
 use service_runtime::probe::{MongoProbe, RedisProbe};
-use service_runtime::{HttpServer, Readiness, StartupError, operations_router};
+use service_runtime::{Backoff, HttpServer, Readiness, StartupError, operations_router};
 use tokio_util::sync::CancellationToken;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,6 +38,7 @@ pub struct App {
     router: Router,
     background: CancellationToken,
     indexing: tokio::task::JoinHandle<()>,
+    notices: tokio::task::JoinHandle<()>,
     live: live::LiveSeats,
 }
 
@@ -63,12 +67,25 @@ impl App {
             store,
             shared_dto::trending::TrendingKeys::new(config.hold_key_prefix.clone()),
         );
+        let hot = catalog::hot::HotReads::new();
+        let notices = tokio::spawn(read_cache::notices::follow(
+            redis.clone(),
+            config.hold_key_prefix.clone(),
+            vec![Arc::new(hot.clone()), Arc::new(live.clone())],
+            background.clone(),
+        ));
         let state = AppState {
             read_store,
+            waiting_room: waiting_room::Rooms::new(
+                config.redis.store()?,
+                shared_dto::waiting_room::QueueKeys::new(config.hold_key_prefix.clone()),
+                background.clone(),
+            ),
             popularity,
             redis,
             auth,
             live: live.clone(),
+            hot,
         };
         let server = HttpServer::bind(&config.server, config::DEFAULT_ADDR).await?;
         Ok(Self {
@@ -76,6 +93,7 @@ impl App {
             router: router(state, readiness),
             background,
             indexing,
+            notices,
             live,
         })
     }
@@ -101,6 +119,9 @@ impl App {
         if let Err(error) = self.indexing.await {
             tracing::warn!(%error, "the index task failed");
         }
+        if let Err(error) = self.notices.await {
+            tracing::warn!(%error, "the read-model notice task failed");
+        }
         served
     }
 }
@@ -108,14 +129,16 @@ impl App {
 /// Creates the catalogue's indexes, retrying while the read store is unreachable (the service
 /// starts and reports not-ready meanwhile rather than failing).
 async fn create_indexes(read_store: mongodb::Database, stop: CancellationToken) {
-    let mut backoff = std::time::Duration::from_millis(200);
+    let mut backoff = Backoff::new(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(5),
+    );
     while let Err(error) = catalog::indexes(&read_store).await {
         tracing::warn!(%error, "creating catalogue indexes failed; retrying");
         tokio::select! {
             () = stop.cancelled() => return,
-            () = tokio::time::sleep(backoff) => {}
+            () = tokio::time::sleep(backoff.next_delay()) => {}
         }
-        backoff = (backoff * 2).min(std::time::Duration::from_secs(5));
     }
 }
 
@@ -131,14 +154,16 @@ pub fn router(state: AppState, readiness: Readiness) -> Router {
     let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(catalog::routes())
         .merge(live::routes())
+        .merge(waiting_room::routes())
         .split_for_parts();
     // Applied to the finished document: the routes add their paths after `ApiDoc`.
     utoipa::Modify::modify(&service_runtime::openapi::CommonResponses, &mut openapi);
     Router::new()
         .merge(operations_router(SERVICE, readiness))
         .route("/openapi.json", get(move || async move { Json(openapi) }))
-        // gzip or brotli as the client asks: a 20,000-seat map is 1.5 MB of JSON. SSE streams
-        // are left alone by the default predicate (it skips `text/event-stream`).
+        // gzip or brotli as the client asks, for answers built per request (the organisers'
+        // sales); cached answers come compressed already (`read_cache::body`), which the layer
+        // leaves alone, as it does SSE streams (`text/event-stream`).
         .merge(
             api.layer(
                 tower_http::compression::CompressionLayer::new()

@@ -4,6 +4,7 @@
 use axum::extract::FromRef;
 use service_runtime::auth::Authenticator;
 
+use crate::catalog::hot::HotReads;
 use crate::catalog::popularity::Popularity;
 use crate::live::LiveSeats;
 
@@ -14,7 +15,11 @@ pub struct AppState {
     pub redis: redis::Client,
     pub auth: Authenticator,
     pub live: LiveSeats,
+    /// The waiting rooms this replica's queue streams follow.
+    pub waiting_room: crate::waiting_room::Rooms,
     pub popularity: Popularity,
+    /// This replica's cache of hot catalogue reads.
+    pub hot: HotReads,
 }
 
 impl FromRef<AppState> for Authenticator {

@@ -1,6 +1,7 @@
 //! Public event reads: search, detail, sessions.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -12,14 +13,16 @@ use mongodb::bson::{Bson, doc};
 use serde::Serialize;
 use service_runtime::params::{Path, Query};
 use shared_dto::read_model::{EventDocument, SessionView, TierView, VenueView, collection};
+use shared_dto::status::SessionStatus;
 
-use super::caching::{self, CachePolicy};
+use super::hot::CachedEvent;
 use super::search::{InvalidParameter, Match, Search, SearchParams};
 use super::summary::{Category, EventSummary};
-use super::{PUBLIC_STATUSES, instant, now_ms};
-use crate::AppState;
+use super::{instant, now_ms, public_statuses};
+use crate::client_ip::ClientIp;
 use crate::error::ApiError;
-use crate::live::ClientIp;
+use crate::read_cache::body::{CachePolicy, PreparedBody};
+use crate::state::AppState;
 
 /// Results change with every sale; a short shared lifetime still absorbs bursts.
 const SEARCH_CACHE: CachePolicy = CachePolicy::Public { max_age: 15 };
@@ -123,12 +126,12 @@ pub struct EventSessions {
 
 impl Session {
     fn new(session: SessionView, now_ms: i64) -> Self {
-        let sales_open = session.status.eq_ignore_ascii_case("ON_SALE")
+        let sales_open = matches!(session.status, SessionStatus::OnSale)
             && (session.sales_start_ms..session.sales_end_ms).contains(&now_ms);
         Self {
             session_id: session.session_id,
             mode: session.mode,
-            status: session.status,
+            status: session.status.to_string(),
             starts_at: instant(session.starts_at_ms),
             ends_at: instant(session.ends_at_ms),
             sales_start: instant(session.sales_start_ms),
@@ -188,7 +191,7 @@ impl EventDetail {
             description: event.description,
             category: event.category.map(Category::from),
             cover_image_urls: event.cover_image_urls,
-            status: event.status,
+            status: event.status.to_string(),
             published_at: event.published_at_ms.map(instant),
             sessions: sessions_by_start(event.sessions, now_ms),
             tiers: event.tiers.into_iter().map(Tier::from).collect(),
@@ -205,6 +208,38 @@ impl EventDetail {
 
 pub(super) fn events(state: &AppState) -> Collection<EventDocument> {
     state.read_store.collection(collection::EVENTS)
+}
+
+/// `body` serialised once, for every request that asks for it until it changes.
+pub(super) fn prepared<T: Serialize>(
+    body: &T,
+    policy: CachePolicy,
+) -> Result<PreparedBody, ApiError> {
+    serde_json::to_vec(body)
+        .map(|json| PreparedBody::new(json, policy))
+        .map_err(|error| ApiError::Internal(error.to_string()))
+}
+
+/// An event's answers, prepared from its document (on a cache miss).
+pub(super) fn prepare(event: EventDocument) -> Result<CachedEvent, ApiError> {
+    let now = now_ms();
+    let sessions = EventSessions {
+        event_id: event.event_id.clone(),
+        sessions: sessions_by_start(event.sessions.clone(), now),
+    };
+    let event_id = event.event_id.clone();
+    let session_ids = event
+        .sessions
+        .iter()
+        .map(|session| session.session_id.clone())
+        .collect();
+    let detail = EventDetail::new(event, now);
+    Ok(CachedEvent {
+        event_id,
+        session_ids,
+        detail: prepared(&detail, DETAIL_CACHE)?,
+        sessions: prepared(&sessions, DETAIL_CACHE)?,
+    })
 }
 
 /// One page of `search` and the number of matches over all pages.
@@ -277,20 +312,40 @@ pub async fn search_events(
     Query(params): Query<SearchParams>,
 ) -> Result<Response, ApiError> {
     let search = params.parse()?;
-    let (matches, total) = search_page(&events(&state), &search, now_ms()).await?;
-    let page = EventPage {
-        items: matches.into_iter().map(EventSummary::from).collect(),
-        page: search.page,
-        per_page: search.per_page,
-        total,
-    };
-    caching::respond(&headers, SEARCH_CACHE, &page)
+    // Identical searches (after normalisation) within a moment share one read.
+    let key = format!("{search:?}");
+    let events = events(&state);
+    let body = state
+        .hot
+        .search(key, async move {
+            let (matches, total) = search_page(&events, &search, now_ms()).await?;
+            let page = EventPage {
+                items: matches.into_iter().map(EventSummary::from).collect(),
+                page: search.page,
+                per_page: search.per_page,
+                total,
+            };
+            prepared(&page, SEARCH_CACHE)
+        })
+        .await?;
+    Ok(body.respond(&headers))
 }
 
 /// A published, cancelled or completed event; drafts do not exist publicly.
-async fn public_event(state: &AppState, event_id: &str) -> Result<EventDocument, ApiError> {
-    events(state)
-        .find_one(doc! { "_id": event_id, "status": { "$in": PUBLIC_STATUSES.to_vec() } })
+async fn public_event(
+    events: Collection<EventDocument>,
+    event_id: String,
+) -> Result<Option<EventDocument>, ApiError> {
+    Ok(events
+        .find_one(doc! { "_id": event_id, "status": { "$in": public_statuses() } })
+        .await?)
+}
+
+/// The event's prepared answers, from this replica's cache or one read of the store.
+async fn cached_event(state: &AppState, event_id: &str) -> Result<Arc<CachedEvent>, ApiError> {
+    state
+        .hot
+        .event(event_id, public_event(events(state), event_id.to_owned()))
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -308,10 +363,11 @@ pub async fn get_event(
     headers: HeaderMap,
     Path(event_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let event = public_event(&state, &event_id).await?;
-    let now = now_ms();
-    state.popularity.record_view(&event.event_id, visitor, now);
-    caching::respond(&headers, DETAIL_CACHE, &EventDetail::new(event, now))
+    let event = cached_event(&state, &event_id).await?;
+    state
+        .popularity
+        .record_view(&event.event_id, visitor, now_ms());
+    Ok(event.detail.respond(&headers))
 }
 
 /// The sessions of an event, past ones included, ordered by start.
@@ -326,10 +382,8 @@ pub async fn list_event_sessions(
     headers: HeaderMap,
     Path(event_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let event = public_event(&state, &event_id).await?;
-    let body = EventSessions {
-        event_id: event.event_id,
-        sessions: sessions_by_start(event.sessions, now_ms()),
-    };
-    caching::respond(&headers, DETAIL_CACHE, &body)
+    Ok(cached_event(&state, &event_id)
+        .await?
+        .sessions
+        .respond(&headers))
 }

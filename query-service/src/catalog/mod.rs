@@ -4,6 +4,7 @@
 pub mod caching;
 pub mod events;
 pub mod geo;
+pub mod hot;
 pub mod popularity;
 pub mod sales;
 pub mod search;
@@ -15,14 +16,27 @@ use mongodb::bson::{Document, doc};
 use mongodb::{Database, IndexModel};
 use service_runtime::openapi::BearerAuth;
 use shared_dto::read_model::collection;
+use shared_dto::status::EventStatus;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// Event statuses with a public page; drafts are never shown.
-pub const PUBLIC_STATUSES: [&str; 3] = ["published", "cancelled", "completed"];
+pub const PUBLIC_STATUSES: [EventStatus; 3] = [
+    EventStatus::Published,
+    EventStatus::Cancelled,
+    EventStatus::Completed,
+];
+
+/// [`PUBLIC_STATUSES`] as the read model spells them.
+pub(crate) fn public_statuses() -> Vec<&'static str> {
+    PUBLIC_STATUSES
+        .iter()
+        .map(|status| status.as_str())
+        .collect()
+}
 
 pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()

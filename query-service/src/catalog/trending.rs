@@ -15,13 +15,13 @@ use service_runtime::params::Query;
 use shared_dto::read_model::{EventDocument, collection};
 use shared_dto::trending::TrendingDetail;
 
-use super::caching::{self, CachePolicy};
-use super::events::{events, search_page};
+use super::events::{events, prepared, search_page};
 use super::now_ms;
 use super::search::{InvalidParameter, Search, listed};
 use super::summary::EventSummary;
-use crate::state::AppState;
 use crate::error::ApiError;
+use crate::read_cache::body::CachePolicy;
+use crate::state::AppState;
 
 const WINDOW_MS: i64 = 7 * 24 * 3_600_000;
 const DEFAULT_LIMIT: usize = 10;
@@ -161,14 +161,27 @@ pub async fn trending_events(
     Query(params): Query<TrendingParams>,
 ) -> Result<Response, ApiError> {
     let limit = params.limit()?;
+    // Every visitor of the front page asks the same: one read serves them for a moment.
+    let body = state
+        .hot
+        .search(format!("trending {limit}"), {
+            let state = state.clone();
+            async move { prepared(&trending(&state, limit).await?, TRENDING_CACHE) }
+        })
+        .await?;
+    Ok(body.respond(&headers))
+}
+
+/// The `limit` most trending listed events, topped up with the soonest.
+async fn trending(state: &AppState, limit: usize) -> Result<Trending, ApiError> {
     let now = now_ms();
-    let events = events(&state);
+    let events = events(state);
     let upcoming = Search::default();
     let mut items: Vec<TrendingEvent> = Vec::with_capacity(limit);
 
     // The ranking may name events no longer listed (it is minutes old); only listed ones are
     // shown, so it is walked in batches until enough listed events are found.
-    let ranking = ranking(&state, now).await?;
+    let ranking = ranking(state, now).await?;
     for batch in ranking.chunks(LOOKUP_BATCH) {
         if items.len() >= limit {
             break;
@@ -232,5 +245,5 @@ pub async fn trending_events(
             }
         }
     }
-    caching::respond(&headers, TRENDING_CACHE, &Trending { items })
+    Ok(Trending { items })
 }

@@ -34,9 +34,7 @@ fn counted_as(ip: IpAddr) -> IpAddr {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(Ipv6Addr::from(
-                u128::from(v6) & !((1u128 << 64) - 1),
-            )),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
         },
     }
 }
@@ -124,8 +122,16 @@ mod tests {
         let _first = limiter
             .acquire("2001:db8:1:2::1".parse().expect("ip"))
             .expect("first");
-        assert!(limiter.acquire("2001:db8:1:2::ff".parse().expect("ip")).is_err());
-        assert!(limiter.acquire("2001:db8:1:3::1".parse().expect("ip")).is_ok());
+        assert!(
+            limiter
+                .acquire("2001:db8:1:2::ff".parse().expect("ip"))
+                .is_err()
+        );
+        assert!(
+            limiter
+                .acquire("2001:db8:1:3::1".parse().expect("ip"))
+                .is_ok()
+        );
     }
 
     #[test]

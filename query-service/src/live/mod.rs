@@ -34,9 +34,9 @@ pub use crate::client_ip::ClientIp;
 use crate::state::AppState;
 use client_limit::StreamLimiter;
 use fanout::Hub;
+use fanout::SeatChannelState;
 use snapshot::SnapshotSource;
 use sold::SoldLedger;
-use fanout::SeatChannelState;
 
 pub use error::LiveError;
 
@@ -194,7 +194,7 @@ impl LiveSeats {
                 seats: Arc::clone(&seats),
                 sales: Arc::clone(&sales),
                 ledger,
-                reconnect: feed::Backoff::new(
+                reconnect: service_runtime::Backoff::new(
                     Duration::from_millis(args.reconnect_min_ms.max(1)),
                     Duration::from_millis(args.reconnect_max_ms.max(args.reconnect_min_ms)),
                 ),
@@ -207,7 +207,10 @@ impl LiveSeats {
             seats,
             sales,
             snapshots,
-            limiter: Arc::new(StreamLimiter::new(args.max_streams_per_ip, args.max_streams)),
+            limiter: Arc::new(StreamLimiter::new(
+                args.max_streams_per_ip,
+                args.max_streams,
+            )),
             streams_closed: stop.child_token(),
             feed_up,
             tasks,
@@ -223,6 +226,22 @@ impl LiveSeats {
     pub async fn stopped(&self) {
         self.0.tasks.close();
         self.0.tasks.wait().await;
+    }
+}
+
+impl crate::read_cache::notices::Invalidate for LiveSeats {
+    fn invalidate(&self, change: &shared_dto::read_model_change::ReadModelChange) {
+        if change.everything {
+            self.0.snapshots.clear();
+        } else {
+            self.0
+                .snapshots
+                .invalidate(&change.sessions, &change.events);
+        }
+    }
+
+    fn clear(&self) {
+        self.0.snapshots.clear();
     }
 }
 

@@ -1,10 +1,17 @@
 //! The merged seat map: the session's `seat_maps` document, its sold places (the read model
 //! plus sales announced but not yet projected) and the live holds in Redis, with a status per
 //! seat, counts per tier and per standing block, and a content version.
+//!
+//! The read-model part (document and sold places, the "base") is cached per session in this
+//! replica, single-flighted, until the projector says the session changed (at most
+//! [`BASE_TTL`]). The live part is read from Redis on every build (this session's own hold
+//! index, never a scan of the keyspace), so the map stays exact; when neither part changed
+//! since the last build, that build's serialised and compressed answer is served again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use futures::TryStreamExt;
 use mongodb::bson::doc;
@@ -16,9 +23,18 @@ use shared_dto::seat_hold::HoldKeys;
 use utoipa::ToSchema;
 
 use super::sold::SoldLedger;
+use crate::read_cache::body::{CachePolicy, PreparedBody};
+use crate::read_cache::{Fresh, LoadError, ReadCache};
 
 /// Seat keys confirmed per `MGET`.
 const MGET_BATCH: usize = 1_000;
+/// How long a session's read-model part is kept without a change notice: what a lost notice
+/// can cost (a layout, tier or status change, or a projected sale the sales channel did not
+/// announce, seen that much later).
+pub const BASE_TTL: Duration = Duration::from_secs(10);
+const BASE_LOAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Sessions whose base and last build are kept; a sale's hot set is a handful.
+const SESSIONS_KEPT: usize = 1_000;
 
 /// A session's seat map with every place's live status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -87,11 +103,17 @@ pub struct StandingState {
     pub places: PlaceCounts,
 }
 
-/// A built seat map, serialised once for every reader.
+/// A built seat map, serialised once (and compressed once per encoding) for every reader.
 #[derive(Debug)]
 pub(crate) struct Snapshot {
-    pub version: String,
-    pub json: String,
+    /// `ETag` is the version, quoted.
+    pub body: PreparedBody,
+}
+
+impl Snapshot {
+    pub fn json(&self) -> &str {
+        std::str::from_utf8(self.body.json()).unwrap_or("{}")
+    }
 }
 
 /// Why a seat map could not be built.
@@ -126,12 +148,37 @@ struct Source {
     redis: RedisStore,
     keys: HoldKeys,
     ledger: Arc<SoldLedger>,
+    /// `None`: the session has no seat map.
+    bases: Arc<ReadCache<String, Option<Arc<Base>>>>,
+    built: Mutex<HashMap<String, Built>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct SoldRef {
     seat_id: Option<String>,
     block_id: String,
+}
+
+/// A session's read-model part.
+struct Base {
+    document: SeatMapDocument,
+    sold: Vec<SoldRef>,
+}
+
+/// The live part as read for one build, in a canonical order, to tell whether anything
+/// changed since the previous build.
+#[derive(PartialEq, Eq)]
+struct LiveKey {
+    held: Vec<String>,
+    standing: Vec<(String, u64)>,
+    announced: Vec<String>,
+}
+
+/// A session's last build and what it was built from.
+struct Built {
+    base: Arc<Base>,
+    live: LiveKey,
+    snapshot: Arc<Snapshot>,
 }
 
 impl SnapshotSource {
@@ -146,61 +193,148 @@ impl SnapshotSource {
             redis,
             keys,
             ledger,
+            bases: Arc::new(ReadCache::new(
+                "seat_map",
+                BASE_TTL,
+                BASE_LOAD_TIMEOUT,
+                SESSIONS_KEPT,
+            )),
+            built: Mutex::new(HashMap::new()),
         }))
+    }
+
+    fn built(&self) -> MutexGuard<'_, HashMap<String, Built>> {
+        self.0.built.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Drops the cached read-model part of `sessions`, and of every session of `events`.
+    pub fn invalidate(&self, sessions: &[String], events: &[String]) {
+        for session in sessions {
+            self.0.bases.invalidate(session);
+        }
+        if !events.is_empty() {
+            self.0.bases.invalidate_where(|_, base| {
+                base.and_then(Option::as_ref)
+                    .is_some_and(|base| events.contains(&base.document.event_id))
+            });
+        }
+    }
+
+    pub fn clear(&self) {
+        self.0.bases.clear();
+    }
+
+    /// The session's read-model part, from the cache or one read of the store.
+    async fn base(&self, session_id: &str) -> Result<Arc<Base>, SnapshotError> {
+        let read_store = self.0.read_store.clone();
+        let session = session_id.to_owned();
+        self.0
+            .bases
+            .get(&session.clone(), move || async move {
+                let base = load_base(&read_store, &session)
+                    .await
+                    .map_err(LoadError::failed)?;
+                Ok(Fresh {
+                    value: base.map(Arc::new),
+                    until: None,
+                })
+            })
+            .await
+            .map_err(|error| SnapshotError::ReadStore(error.to_string()))?
+            .ok_or(SnapshotError::NotFound)
     }
 
     async fn connection(&self) -> Result<RedisConnection, SnapshotError> {
         Ok(self.0.redis.connection().await?)
     }
 
-    /// Reads and merges the session's seat map as it is now.
-    pub async fn build(&self, session_id: &str) -> Result<Snapshot, SnapshotError> {
-        let source = &self.0;
-        let document = source
-            .read_store
-            .collection::<SeatMapDocument>(collection::SEAT_MAPS)
-            .find_one(doc! { "_id": session_id })
-            .await?
-            .ok_or(SnapshotError::NotFound)?;
-        let sold: Vec<SoldRef> = source
-            .read_store
-            .collection::<SoldRef>(collection::SOLD_PLACES)
-            .find(doc! { "session_id": session_id })
-            .projection(doc! { "seat_id": 1, "block_id": 1 })
-            .await?
-            .try_collect()
-            .await?;
-
+    /// The session's seat map as it is now: the cached read-model part merged with the holds
+    /// read from Redis now; the previous build when neither changed.
+    pub async fn build(&self, session_id: &str) -> Result<Arc<Snapshot>, SnapshotError> {
+        let base = self.base(session_id).await?;
         let mut connection = self.connection().await?;
-        let held = held_seats(&mut connection, &source.keys, session_id).await?;
-        let standing_blocks: Vec<&str> = document
+        let mut held = held_seats(&mut connection, &self.0.keys, session_id).await?;
+        let standing_blocks: Vec<&str> = base
+            .document
             .layout
             .standing_areas()
             .map(|area| area.id.as_str())
             .collect();
         let standing_held =
-            standing_holds(&mut connection, &source.keys, session_id, &standing_blocks).await?;
+            standing_holds(&mut connection, &self.0.keys, session_id, &standing_blocks).await?;
         // Read last: a sale announced before this point is then never missing.
-        let announced = source.ledger.sold_seats(session_id);
+        let mut announced = self.0.ledger.sold_seats(session_id);
+        held.sort_unstable();
+        announced.sort_unstable();
+        let mut standing: Vec<(String, u64)> = standing_held.into_iter().collect();
+        standing.sort_unstable();
+        let live = LiveKey {
+            held,
+            standing,
+            announced,
+        };
 
-        let live = LivePlaces {
-            sold_seats: sold
+        if let Some(built) = self.built().get(session_id)
+            && Arc::ptr_eq(&built.base, &base)
+            && built.live == live
+        {
+            return Ok(Arc::clone(&built.snapshot));
+        }
+        let places = LivePlaces {
+            sold_seats: base
+                .sold
                 .iter()
                 .filter_map(|place| place.seat_id.as_deref())
-                .chain(announced.iter().map(String::as_str))
+                .chain(live.announced.iter().map(String::as_str))
                 .collect(),
-            sold_standing: sold.iter().filter(|place| place.seat_id.is_none()).fold(
-                HashMap::new(),
-                |mut counts, place| {
+            sold_standing: base
+                .sold
+                .iter()
+                .filter(|place| place.seat_id.is_none())
+                .fold(HashMap::new(), |mut counts, place| {
                     *counts.entry(place.block_id.as_str()).or_insert(0) += 1;
                     counts
-                },
-            ),
-            held_seats: held.iter().map(String::as_str).collect(),
-            held_standing: standing_held,
+                }),
+            held_seats: live.held.iter().map(String::as_str).collect(),
+            held_standing: live.standing.iter().cloned().collect(),
         };
-        Ok(render(merge(document, &live)))
+        let snapshot = Arc::new(render(merge(base.document.clone(), &places)));
+        let mut built = self.built();
+        if built.len() >= SESSIONS_KEPT && !built.contains_key(session_id) {
+            built.clear();
+        }
+        built.insert(
+            session_id.to_owned(),
+            Built {
+                base,
+                live,
+                snapshot: Arc::clone(&snapshot),
+            },
+        );
+        Ok(snapshot)
     }
+}
+
+/// Reads a session's seat-map document and its sold places.
+async fn load_base(
+    read_store: &mongodb::Database,
+    session_id: &str,
+) -> Result<Option<Base>, SnapshotError> {
+    let Some(document) = read_store
+        .collection::<SeatMapDocument>(collection::SEAT_MAPS)
+        .find_one(doc! { "_id": session_id })
+        .await?
+    else {
+        return Ok(None);
+    };
+    let sold: Vec<SoldRef> = read_store
+        .collection::<SoldRef>(collection::SOLD_PLACES)
+        .find(doc! { "session_id": session_id })
+        .projection(doc! { "seat_id": 1, "block_id": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(Some(Base { document, sold }))
 }
 
 /// What is sold and held right now, beside the static seat map.
@@ -289,7 +423,7 @@ fn merge(document: SeatMapDocument, live: &LivePlaces<'_>) -> SeatMapState {
         version: String::new(),
         session_id: document.session_id,
         event_id: document.event_id,
-        session_status: document.session_status,
+        session_status: document.session_status.to_string(),
         layout: document.layout,
         tiers,
         standing,
@@ -311,7 +445,8 @@ fn render(state: SeatMapState) -> Snapshot {
         Some(rest) if rest != "}" => format!("{{\"version\":\"{version}\",{rest}"),
         _ => format!("{{\"version\":\"{version}\"}}"),
     };
-    Snapshot { version, json }
+    let body = PreparedBody::tagged(json, format!("\"{version}\""), CachePolicy::Revalidate);
+    Snapshot { body }
 }
 
 /// The session's held seats: the members of its held-seat index that have not expired, each
@@ -424,7 +559,7 @@ mod tests {
         SeatMapDocument {
             session_id: "s1".to_owned(),
             event_id: "e1".to_owned(),
-            session_status: "ON_SALE".to_owned(),
+            session_status: shared_dto::status::SessionStatus::OnSale,
             layout: Layout {
                 canvas: Size {
                     width: 100.0,
@@ -503,10 +638,10 @@ mod tests {
                 ..one_held
             },
         ));
-        assert_eq!(a.version, b.version);
-        assert_ne!(a.version, c.version);
-        let parsed: SeatMapState = serde_json::from_str(&a.json).expect("valid JSON");
-        assert_eq!(parsed.version, a.version);
+        assert_eq!(a.body.tag(), b.body.tag());
+        assert_ne!(a.body.tag(), c.body.tag());
+        let parsed: SeatMapState = serde_json::from_str(a.json()).expect("valid JSON");
+        assert_eq!(format!("\"{}\"", parsed.version), a.body.tag());
         assert_eq!(parsed.seats["stalls-A-4"], SeatStatus::Held);
     }
 

@@ -15,6 +15,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::{FutureExt, Stream};
+use service_runtime::Backoff;
 use service_runtime::params::Path;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
@@ -25,7 +26,6 @@ use super::fanout::{
     Channel, Frame, FrameBody, Membership, SNAPSHOT_REUSE, SeatChannelState, SnapshotSlot,
     Subscription,
 };
-use super::feed::Backoff;
 use super::instruments::OpenStream;
 use super::snapshot::{Snapshot, SnapshotError, SnapshotSource};
 use super::{LiveError, session_key};
@@ -56,9 +56,7 @@ pub(crate) async fn snapshot_after(
         // polled: every change numbered up to `seq` happened in Redis before that read.
         let source = source.clone();
         let session = session.to_owned();
-        let future = async move { source.build(&session).await.map(Arc::new) }
-            .boxed()
-            .shared();
+        let future = async move { source.build(&session).await }.boxed().shared();
         state.snapshot = Some(SnapshotSlot {
             started_at: seq,
             created: Instant::now(),
@@ -219,7 +217,7 @@ fn snapshot_event(epoch: &str, snapshot: &PositionedSnapshot) -> Event {
             seq: snapshot.at,
         }
         .to_string())
-        .data(&snapshot.snapshot.json)
+        .data(snapshot.snapshot.json())
 }
 
 fn seat_events(

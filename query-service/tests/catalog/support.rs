@@ -13,6 +13,7 @@ use shared_dto::read_model::{
     CategoryView, EventDocument, MemberView, OrganisationDocument, SessionSalesDocument,
     SessionView, SoldPlaceDocument, TierSales, TierView, VenueView, collection,
 };
+use shared_dto::status::{EventStatus, SessionStatus};
 use test_support::mongo::TestMongo;
 use test_support::redis_keys::KeyPrefix;
 use test_support::{RunningService, StackEnv};
@@ -101,7 +102,7 @@ pub fn session_at(place: Place, starts_at_ms: i64) -> SessionView {
     SessionView {
         session_id: uuid::Uuid::new_v4().to_string(),
         mode: "physical".into(),
-        status: "ON_SALE".into(),
+        status: SessionStatus::OnSale,
         starts_at_ms,
         ends_at_ms: starts_at_ms + 3 * HOUR_MS,
         sales_start_ms: starts_at_ms - 60 * DAY_MS,
@@ -124,7 +125,7 @@ pub fn session_at(place: Place, starts_at_ms: i64) -> SessionView {
 }
 
 pub fn cancelled(mut session: SessionView) -> SessionView {
-    session.status = "CANCELLED".into();
+    session.status = SessionStatus::Cancelled;
     session
 }
 
@@ -148,7 +149,7 @@ pub fn event(title: &str) -> EventSeed {
             name: "Music".into(),
         }),
         cover_image_urls: vec!["https://img.example/cover.jpg".into()],
-        status: "published".into(),
+        status: EventStatus::Published,
         published_at_ms: Some(now_ms() - DAY_MS),
         sessions: vec![session(BRISTOL, 10 * DAY_MS)],
         tiers: vec![tier("Standard", 1500), tier("Premium", 3000)],
@@ -189,7 +190,7 @@ impl EventSeed {
     }
 
     pub fn status(mut self, status: &str) -> Self {
-        self.0.status = status.into();
+        self.0.status = status.parse().expect("an event status");
         self
     }
 
@@ -218,7 +219,7 @@ impl EventSeed {
         let live: Vec<&SessionView> = event
             .sessions
             .iter()
-            .filter(|session| session.status != "CANCELLED")
+            .filter(|session| !matches!(session.status, SessionStatus::Cancelled))
             .collect();
         event.first_start_ms = live.iter().map(|s| s.starts_at_ms).min();
         event.last_start_ms = live.iter().map(|s| s.starts_at_ms).max();
@@ -403,6 +404,22 @@ impl CatalogApp {
             .insert_many(documents)
             .await
             .expect("insert");
+        self.announce_change().await;
+    }
+
+    /// What the projector does after it stores a batch: tells the replicas to drop their
+    /// cached read models (here all of them).
+    pub async fn announce_change(&self) {
+        let change = shared_dto::read_model_change::ReadModelChange {
+            everything: true,
+            ..Default::default()
+        };
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(shared_dto::read_model_change::channel(self.prefix.as_str()))
+            .arg(serde_json::to_string(&change).expect("json"))
+            .query_async(&mut self.redis().await)
+            .await
+            .expect("publish the change notice");
     }
 
     pub async fn insert_events(&self, events: &[EventDocument]) {
@@ -454,6 +471,10 @@ impl CatalogApp {
 
     pub async fn get(&self, path: &str) -> Reply {
         self.get_with(path, &[]).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.service.url(path)
     }
 
     pub async fn redis(&self) -> redis::aio::MultiplexedConnection {

@@ -142,7 +142,7 @@ impl World {
         let document = SeatMapDocument {
             session_id: session_id.clone(),
             event_id: Uuid::new_v4().to_string(),
-            session_status: "ON_SALE".to_owned(),
+            session_status: shared_dto::status::SessionStatus::OnSale,
             layout: Layout {
                 canvas: Size {
                     width: 100.0,
@@ -183,6 +183,17 @@ impl World {
             })
             .await
             .expect("insert a sold place");
+        // As the projector does after storing it: the replicas drop the session's cached part.
+        let change = shared_dto::read_model_change::ReadModelChange {
+            sessions: vec![session.session_id.clone()],
+            ..Default::default()
+        };
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(shared_dto::read_model_change::channel(self.prefix.as_str()))
+            .arg(serde_json::to_string(&change).expect("json"))
+            .query_async(&mut self.redis().await)
+            .await
+            .expect("publish the change notice");
     }
 
     /// Holds `seats` all-or-nothing, as order-service does (`SET NX PX` per seat key and the
