@@ -68,6 +68,10 @@ pub struct SalesArgs {
     /// How often overdue orders are expired and unsettled payments followed up, in ms.
     #[arg(long, env = "SWEEP_INTERVAL_MS", default_value_t = 5_000)]
     pub sweep_interval_ms: u64,
+    /// Prefix of every Redis key and channel (see `shared_dto::seat_hold`); order-service,
+    /// query-service and the scheduler must agree on it.
+    #[arg(long, env = "HOLD_KEY_PREFIX", default_value = shared_dto::seat_hold::DEFAULT_PREFIX)]
+    pub hold_key_prefix: String,
 }
 
 impl SalesArgs {

@@ -108,7 +108,7 @@ impl App {
         let auth = Authenticator::new(&config.oidc).map_err(StartupError::from)?;
         let holds = HoldStore::new(
             config.redis.store().map_err(StartupError::from)?,
-            config.redis.hold_keys(),
+            shared_dto::seat_hold::HoldKeys::new(config.sales.hold_key_prefix.clone()),
         );
         let payments = payment_provider(&config.payments)?;
         let tickets = TicketSigner::load(config.tickets.ticket_signing_key_file.as_deref())?;

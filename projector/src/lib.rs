@@ -21,7 +21,7 @@ use std::time::Duration;
 use axum::Router;
 use mongodb::Database;
 use service_runtime::probe::MongoProbe;
-use service_runtime::{HttpServer, Readiness, StartupError, operations_router};
+use service_runtime::{Backoff, HttpServer, Readiness, StartupError, operations_router};
 use shared_dto::read_model::collection;
 use tokio_util::sync::CancellationToken;
 
@@ -123,14 +123,13 @@ impl App {
         let changes = self.changes;
         let projecting = tokio::spawn(async move {
             // Indexes first: the read store may still be starting, so keep trying.
-            let mut backoff = Duration::from_millis(200);
+            let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
             while let Err(error) = prepare(&database).await {
                 tracing::warn!(%error, "preparing the read store failed; retrying");
                 tokio::select! {
                     () = stop.cancelled() => return,
-                    () = tokio::time::sleep(backoff) => {}
+                    () = tokio::time::sleep(backoff.next_delay()) => {}
                 }
-                backoff = (backoff * 2).min(Duration::from_secs(5));
             }
             changes.run().await;
         });

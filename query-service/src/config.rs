@@ -31,4 +31,8 @@ pub struct Config {
     pub oidc: OidcArgs,
     #[command(flatten)]
     pub live: LiveArgs,
+    /// Prefix of every Redis key and channel (see `shared_dto::seat_hold`); order-service,
+    /// query-service and the scheduler must agree on it.
+    #[arg(long, env = "HOLD_KEY_PREFIX", default_value = shared_dto::seat_hold::DEFAULT_PREFIX)]
+    pub hold_key_prefix: String,
 }

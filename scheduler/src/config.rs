@@ -82,6 +82,10 @@ pub struct JobArgs {
     /// How often trending scores are recomputed, in seconds.
     #[arg(long, env = "TRENDING_INTERVAL_SECS", default_value_t = 300)]
     pub trending_interval_secs: u64,
+    /// Prefix of every Redis key and channel (see `shared_dto::seat_hold`); order-service,
+    /// query-service and the scheduler must agree on it.
+    #[arg(long, env = "HOLD_KEY_PREFIX", default_value = shared_dto::seat_hold::DEFAULT_PREFIX)]
+    pub hold_key_prefix: String,
     /// Keep to these events' sessions (comma-separated ids): a replica that serves some
     /// tenants only, or a test on a change stream it shares. All events when not given.
     #[arg(long, value_delimiter = ',')]

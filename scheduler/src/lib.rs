@@ -100,7 +100,7 @@ impl App {
         let trending = trending::TrendingLoop {
             pool: pool.clone(),
             redis: config.redis.store().map_err(StartupError::from)?,
-            keys: shared_dto::trending::TrendingKeys::new(config.redis.hold_key_prefix.clone()),
+            keys: shared_dto::trending::TrendingKeys::new(config.jobs.hold_key_prefix.clone()),
             clock: Arc::clone(&clock),
             interval: config.jobs.trending_interval(),
             scope: config.jobs.effective_scope(),

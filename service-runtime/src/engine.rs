@@ -4,13 +4,22 @@
 //! configuration talks to the engines on this machine; production sets the environment.
 //! Connections are made lazily: a service starts even while an engine is down, reports
 //! not-ready, and recovers without a restart once the engine is back.
+//!
+//! Each engine sits behind the cargo feature of its name, so a service compiles only the
+//! clients it uses. `Debug` of the settings masks passwords ([`crate::redact`]), so a
+//! service's whole configuration can be logged.
 
+#[cfg(any(feature = "postgres", feature = "redis", feature = "mongo"))]
+use std::fmt;
+#[cfg(any(feature = "postgres", feature = "mongo"))]
 use std::time::Duration;
 
-use crate::probe::{KafkaProbe, MongoProbe, PostgresProbe, ProbeError, RedisProbe};
+#[cfg(any(feature = "postgres", feature = "redis", feature = "mongo"))]
+use crate::redact;
 
 /// PostgreSQL, the write store.
-#[derive(Debug, Clone, clap::Args)]
+#[cfg(feature = "postgres")]
+#[derive(Clone, clap::Args)]
 pub struct PostgresArgs {
     /// Connection URL of the service's database (carries the password: never logged).
     #[arg(
@@ -25,6 +34,7 @@ pub struct PostgresArgs {
     pub database_max_connections: u32,
 }
 
+#[cfg(feature = "postgres")]
 impl PostgresArgs {
     pub fn pool(&self) -> Result<sqlx::PgPool, sqlx::Error> {
         sqlx::postgres::PgPoolOptions::new()
@@ -34,8 +44,20 @@ impl PostgresArgs {
     }
 }
 
-/// Redis, for seat holds and live fan-out.
-#[derive(Debug, Clone, clap::Args)]
+#[cfg(feature = "postgres")]
+impl fmt::Debug for PostgresArgs {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("PostgresArgs")
+            .field("database_url", &redact::url(&self.database_url))
+            .field("database_max_connections", &self.database_max_connections)
+            .finish()
+    }
+}
+
+/// Redis, for seat holds, trending scores and live fan-out.
+#[cfg(feature = "redis")]
+#[derive(Clone, clap::Args)]
 pub struct RedisArgs {
     /// The server's URL, or with `--redis-cluster` the cluster's seed nodes, comma-separated
     /// (may carry a password: never logged).
@@ -50,12 +72,9 @@ pub struct RedisArgs {
     /// watched on every master.
     #[arg(long, env = "REDIS_CLUSTER", default_value_t = false)]
     pub redis_cluster: bool,
-    /// Prefix of every hold key and channel (see `shared_dto::seat_hold`); order-service and
-    /// query-service must agree on it.
-    #[arg(long, env = "HOLD_KEY_PREFIX", default_value = shared_dto::seat_hold::DEFAULT_PREFIX)]
-    pub hold_key_prefix: String,
 }
 
+#[cfg(feature = "redis")]
 impl RedisArgs {
     fn urls(&self) -> Vec<&str> {
         self.redis_url
@@ -84,15 +103,24 @@ impl RedisArgs {
             crate::redis_store::RedisStore::single(urls.first().copied().unwrap_or_default())
         }
     }
+}
 
-    pub fn hold_keys(&self) -> shared_dto::seat_hold::HoldKeys {
-        shared_dto::seat_hold::HoldKeys::new(self.hold_key_prefix.clone())
+#[cfg(feature = "redis")]
+impl fmt::Debug for RedisArgs {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("RedisArgs")
+            .field("redis_url", &redact::url(&self.redis_url))
+            .field("redis_cluster", &self.redis_cluster)
+            .finish()
     }
 }
 
 /// The MongoDB-protocol read store.
-#[derive(Debug, Clone, clap::Args)]
+#[cfg(feature = "mongo")]
+#[derive(Clone, clap::Args)]
 pub struct MongoArgs {
+    /// Connection URL (may carry a password: never logged).
     #[arg(
         long,
         env = "MONGO_URL",
@@ -105,6 +133,7 @@ pub struct MongoArgs {
     pub mongo_database: String,
 }
 
+#[cfg(feature = "mongo")]
 impl MongoArgs {
     pub async fn client(&self) -> mongodb::error::Result<mongodb::Client> {
         let mut options = mongodb::options::ClientOptions::parse(&self.mongo_url).await?;
@@ -114,7 +143,19 @@ impl MongoArgs {
     }
 }
 
+#[cfg(feature = "mongo")]
+impl fmt::Debug for MongoArgs {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("MongoArgs")
+            .field("mongo_url", &redact::url(&self.mongo_url))
+            .field("mongo_database", &self.mongo_database)
+            .finish()
+    }
+}
+
 /// The Kafka-protocol broker carrying change events.
+#[cfg(feature = "kafka")]
 #[derive(Debug, Clone, clap::Args)]
 pub struct KafkaArgs {
     /// Comma-separated bootstrap servers.
@@ -126,13 +167,15 @@ pub struct KafkaArgs {
     pub brokers: String,
 }
 
+#[cfg(feature = "kafka")]
 impl KafkaArgs {
-    pub fn probe(&self) -> Result<KafkaProbe, ProbeError> {
-        KafkaProbe::new(&self.brokers)
+    pub fn probe(&self) -> Result<crate::probe::KafkaProbe, crate::probe::ProbeError> {
+        crate::probe::KafkaProbe::new(&self.brokers)
     }
 }
 
 /// The OpenID Connect provider that issues access tokens.
+#[cfg(feature = "oidc")]
 #[derive(Debug, Clone, clap::Args)]
 pub struct OidcArgs {
     /// Issuer URL; discovery is read from `<issuer>/.well-known/openid-configuration`.
@@ -146,6 +189,7 @@ pub struct OidcArgs {
     pub oidc_roles_claim: String,
 }
 
+#[cfg(feature = "oidc")]
 impl OidcArgs {
     pub fn discovery_url(&self) -> String {
         format!(
@@ -155,20 +199,60 @@ impl OidcArgs {
     }
 }
 
-impl From<sqlx::PgPool> for PostgresProbe {
+#[cfg(feature = "postgres")]
+impl From<sqlx::PgPool> for crate::probe::PostgresProbe {
     fn from(pool: sqlx::PgPool) -> Self {
         Self(pool)
     }
 }
 
-impl From<redis::Client> for RedisProbe {
+#[cfg(feature = "redis")]
+impl From<redis::Client> for crate::probe::RedisProbe {
     fn from(client: redis::Client) -> Self {
         Self(client)
     }
 }
 
-impl From<mongodb::Client> for MongoProbe {
+#[cfg(feature = "mongo")]
+impl From<mongodb::Client> for crate::probe::MongoProbe {
     fn from(client: mongodb::Client) -> Self {
         Self(client)
+    }
+}
+
+#[cfg(all(test, feature = "postgres", feature = "redis", feature = "mongo"))]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, clap::Parser)]
+    struct Settings {
+        #[command(flatten)]
+        postgres: PostgresArgs,
+        #[command(flatten)]
+        redis: RedisArgs,
+        #[command(flatten)]
+        mongo: MongoArgs,
+    }
+
+    #[test]
+    fn logged_settings_show_where_the_engines_are_but_no_password() {
+        let settings = Settings::parse_from([
+            "service",
+            "--database-url",
+            "postgres://app:pg-secret@db:5432/orders",
+            "--redis-url",
+            "redis://:redis-secret@cache:6379/",
+            "--mongo-url",
+            "mongodb://reader:mongo-secret@read-store:27017/",
+        ]);
+        let logged = format!("{settings:?}");
+        for secret in ["pg-secret", "redis-secret", "mongo-secret"] {
+            assert!(!logged.contains(secret), "{secret} in {logged}");
+        }
+        for place in ["db:5432/orders", "cache:6379", "read-store:27017"] {
+            assert!(logged.contains(place), "{place} missing from {logged}");
+        }
     }
 }

@@ -1,11 +1,9 @@
 //! Readiness probes: one cheap round trip to each engine a service depends on.
 
-use std::sync::Arc;
-use std::time::Duration;
+//!
+//! Each engine's probe sits behind the cargo feature of its name; [`HttpProbe`] is always there.
 
 use futures::future::BoxFuture;
-use rdkafka::ClientConfig;
-use rdkafka::producer::{BaseProducer, Producer};
 
 /// Why an engine is not usable right now.
 #[derive(Debug, thiserror::Error)]
@@ -27,8 +25,10 @@ pub trait Probe: Send + Sync {
 }
 
 /// `SELECT 1` through the service's own pool, so a saturated pool also shows as not ready.
+#[cfg(feature = "postgres")]
 pub struct PostgresProbe(pub sqlx::PgPool);
 
+#[cfg(feature = "postgres")]
 impl Probe for PostgresProbe {
     fn name(&self) -> &str {
         "postgres"
@@ -47,8 +47,10 @@ impl Probe for PostgresProbe {
 
 /// `PING` over a fresh connection: the service's long-lived connections reconnect on their own,
 /// so the probe asks whether a connection can be made now.
+#[cfg(feature = "redis")]
 pub struct RedisProbe(pub redis::Client);
 
+#[cfg(feature = "redis")]
 impl Probe for RedisProbe {
     fn name(&self) -> &str {
         "redis"
@@ -71,8 +73,10 @@ impl Probe for RedisProbe {
 }
 
 /// `ping` on the admin database of the MongoDB-protocol read store.
+#[cfg(feature = "mongo")]
 pub struct MongoProbe(pub mongodb::Client);
 
+#[cfg(feature = "mongo")]
 impl Probe for MongoProbe {
     fn name(&self) -> &str {
         "mongodb"
@@ -91,36 +95,43 @@ impl Probe for MongoProbe {
 }
 
 /// A metadata request to the Kafka-protocol broker.
+#[cfg(feature = "kafka")]
 pub struct KafkaProbe {
-    producer: Arc<BaseProducer>,
+    producer: std::sync::Arc<rdkafka::producer::BaseProducer>,
 }
 
+#[cfg(feature = "kafka")]
 impl KafkaProbe {
     pub fn new(brokers: &str) -> Result<Self, ProbeError> {
-        let producer = ClientConfig::new()
+        use rdkafka::producer::BaseProducer;
+
+        let producer = rdkafka::ClientConfig::new()
             .set("bootstrap.servers", brokers)
             .set("client.id", "readiness-probe")
             .create::<BaseProducer>()
             .map_err(ProbeError::new)?;
         Ok(Self {
-            producer: Arc::new(producer),
+            producer: std::sync::Arc::new(producer),
         })
     }
 }
 
+#[cfg(feature = "kafka")]
 impl Probe for KafkaProbe {
     fn name(&self) -> &str {
         "kafka"
     }
 
     fn check(&self) -> BoxFuture<'_, Result<(), ProbeError>> {
-        let producer = Arc::clone(&self.producer);
+        use rdkafka::producer::Producer;
+
+        let producer = std::sync::Arc::clone(&self.producer);
         Box::pin(async move {
             // librdkafka's metadata call blocks its thread.
             tokio::task::spawn_blocking(move || {
                 producer
                     .client()
-                    .fetch_metadata(None, Duration::from_secs(2))
+                    .fetch_metadata(None, std::time::Duration::from_secs(2))
                     .map(drop)
                     .map_err(ProbeError::new)
             })

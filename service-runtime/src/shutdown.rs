@@ -1,6 +1,4 @@
-//! Turning process signals into one cancellation token that every task watches.
-
-use tokio_util::sync::CancellationToken;
+//! Turning process signals into the future a service's `run_until` waits on.
 
 /// Resolves when the process is asked to stop (SIGTERM from a supervisor or Ctrl-C).
 pub async fn signal() {
@@ -26,15 +24,4 @@ pub async fn signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested");
-}
-
-/// A token cancelled when [`signal`] resolves, for handing to background tasks.
-pub fn token_on_signal() -> CancellationToken {
-    let token = CancellationToken::new();
-    let cancel = token.clone();
-    tokio::spawn(async move {
-        signal().await;
-        cancel.cancel();
-    });
-    token
 }
