@@ -2,40 +2,20 @@
 // session (so a reload keeps the place and the stream can be reopened) and the admission pass
 // with its expiry (sent with every hold of that session while it lasts). localStorage, not
 // sessionStorage: a second tab of the same buyer shares the first tab's place.
-import { type Client, createClient } from '@boxoffice/api';
+import type { Sales } from '@boxoffice/api';
+
+type Schemas = Sales.components['schemas'];
 
 /** Where a visitor stands; `not_required` when the room is not active. */
 export type QueueState = 'waiting' | 'admitted' | 'not_required';
 
 /** `GET /api/sales/sessions/{id}/queue`: the room as anyone may see it. */
-export interface RoomInfo {
-  /** Buyers must queue now: the room is on, has opened, and sales have not ended. */
-  active: boolean;
-  /** The session has a waiting room at all (it may not have opened yet). */
-  enabled?: boolean;
-  sales_end_at?: string | null;
-  opens_at?: string | null;
-  sales_start_at?: string | null;
-  admit_per_minute?: number | null;
-  waiting?: number | null;
-}
+export type RoomInfo = Schemas['QueueRoom'];
 
-/** A visitor's place: the answer to joining and to `/queue/me`. */
-export interface QueuePlace {
-  /** null when no queue is needed (`not_required`). */
-  visitor_id: string | null;
-  state: QueueState;
-  /** 1-based; null before the opening (the early crowd is shuffled then). */
-  position?: number | null;
-  ahead?: number | null;
-  estimated_wait_seconds?: number | null;
-  opens_at?: string | null;
-  sales_start_at?: string | null;
-  pass?: string | null;
-  pass_expires_at?: string | null;
-}
+/** A visitor's place: the answer to joining and to `/queue/me` (`visitor_id` null when no queue is needed). */
+export type QueuePlace = Omit<Schemas['QueueTicket'], 'state'> & { state: QueueState };
 
-/** The stream's `position` event. */
+/** The stream's `position` event (query-service's QueuePositionEvent). */
 export interface PositionEvent {
   state: QueueState;
   position?: number | null;
@@ -43,32 +23,11 @@ export interface PositionEvent {
   estimated_wait_seconds?: number | null;
 }
 
-type Json<T> = { content: { 'application/json': T } };
-type SessionPath = { path: { id: string } };
-
-/** order-service's waiting-room routes, in the shape of the generated `paths`. */
-export interface QueuePaths {
-  '/api/sales/sessions/{id}/queue': {
-    get: { parameters: SessionPath; responses: { 200: Json<RoomInfo> } };
-    post: {
-      parameters: SessionPath;
-      requestBody: Json<{ buyer_id?: string }>;
-      responses: { 200: Json<QueuePlace>; 201: Json<QueuePlace> };
-    };
-  };
-  '/api/sales/sessions/{id}/queue/me': {
-    get: {
-      parameters: SessionPath & { query?: { buyer_id?: string } };
-      responses: { 200: Json<QueuePlace> };
-    };
-  };
-}
-
-export type QueueClient = Client<QueuePaths>;
-
-/** The waiting-room client, sending the buyer's token when signed in (as holds do). */
-export function queueClient(accessToken: () => Promise<string | undefined>): QueueClient {
-  return createClient<QueuePaths>({ accessToken });
+/** The API's `state` is a string: anything unknown is read as still waiting. */
+export function asPlace(ticket: Schemas['QueueTicket']): QueuePlace {
+  const state: QueueState =
+    ticket.state === 'admitted' || ticket.state === 'not_required' ? ticket.state : 'waiting';
+  return { ...ticket, state };
 }
 
 /** What the browser keeps per session. */
@@ -119,7 +78,7 @@ export function forgetPlace(sessionId: string, store: Storage | undefined = stor
 /** Merges what the server said into what the browser keeps. */
 export function placeFrom(
   previous: StoredPlace | undefined,
-  answer: QueuePlace & { visitor_id: string },
+  answer: Pick<QueuePlace, 'state' | 'position' | 'pass' | 'pass_expires_at'> & { visitor_id: string },
 ): StoredPlace {
   const sameVisitor = previous?.visitorId === answer.visitor_id;
   const next: StoredPlace = { visitorId: answer.visitor_id };
@@ -137,7 +96,10 @@ export function placeFrom(
 }
 
 /** Whether the page should show the room rather than the map: it is active, or on and opening later. */
-export function roomStandsBefore(room: RoomInfo, now: number = Date.now()): boolean {
+export function roomStandsBefore(
+  room: Pick<RoomInfo, 'active'> & Partial<Pick<RoomInfo, 'enabled' | 'opens_at' | 'sales_end_at'>>,
+  now: number = Date.now(),
+): boolean {
   if (room.active) return true;
   if (!room.enabled || !room.opens_at) return false;
   const opens = Date.parse(room.opens_at);

@@ -29,7 +29,6 @@ import {
   forgetPlace,
   isQueueRefusal,
   livePass,
-  queueClient,
   readPlace,
   roomStandsBefore,
   type StoredPlace,
@@ -104,7 +103,7 @@ export function SessionPage() {
     }
     const controller = new AbortController();
     setGate({ kind: 'checking' });
-    queueClient(auth.accessToken)
+    auth.api.sales
       .get('/api/sales/sessions/{id}/queue', { path: { id: sessionId }, signal: controller.signal })
       .then(
         (room) => setGate(roomStandsBefore(room) ? { kind: 'queue' } : { kind: 'map', place: undefined }),
@@ -113,7 +112,7 @@ export function SessionPage() {
         },
       );
     return () => controller.abort();
-  }, [sessionId, auth.accessToken]);
+  }, [sessionId, auth.api]);
 
   const toQueue = useCallback(() => {
     forgetPlace(sessionId);

@@ -5,16 +5,16 @@
 import { ApiError, openPublicStream, type StreamState } from '@boxoffice/api';
 import { useAuth } from '@boxoffice/auth';
 import { Button, LoadingState } from '@boxoffice/ui';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { formatCountdown, guestBuyerId } from './hold.tsx';
 import { type I18n, useI18n } from './i18n.tsx';
 import {
+  asPlace,
   type PositionEvent,
   placeFrom,
   progressPercent,
   type QueuePlace,
-  queueClient,
   readPlace,
   roomStandsBefore,
   type StoredPlace,
@@ -80,7 +80,7 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
   const i18n = useI18n();
   const { t } = i18n;
   const id = useId();
-  const client = useMemo(() => queueClient(auth.accessToken), [auth.accessToken]);
+  const client = auth.api.sales;
   const signedIn = auth.status === 'signed-in';
   const [phase, setPhase] = useState<Phase>({ kind: 'joining' });
   const [stored, setStored] = useState<StoredPlace | undefined>(() => readPlace(sessionId));
@@ -108,10 +108,12 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
 
   const refresh = useCallback(async () => {
     try {
-      const answer = await client.get('/api/sales/sessions/{id}/queue/me', {
-        path: { id: sessionId },
-        query: { buyer_id: buyer() },
-      });
+      const answer = asPlace(
+        await client.get('/api/sales/sessions/{id}/queue/me', {
+          path: { id: sessionId },
+          query: { buyer_id: buyer() },
+        }),
+      );
       apply(answer);
       return answer;
     } catch (error) {
@@ -129,10 +131,12 @@ export function WaitingRoom({ sessionId, heading, onThrough }: WaitingRoomProps)
     setPhase({ kind: 'joining' });
     const join = async () => {
       try {
-        const answer = await client.post('/api/sales/sessions/{id}/queue', {
-          path: { id: sessionId },
-          body: signedIn ? {} : { buyer_id: guestBuyerId() },
-        });
+        const answer = asPlace(
+          await client.post('/api/sales/sessions/{id}/queue', {
+            path: { id: sessionId },
+            body: signedIn ? {} : { buyer_id: guestBuyerId() },
+          }),
+        );
         if (!cancelled) apply(answer);
       } catch (error) {
         if (cancelled) return;

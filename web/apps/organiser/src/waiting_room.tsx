@@ -15,7 +15,7 @@ import {
   useRemote,
   useToast,
 } from '@boxoffice/ui';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { STATUS_WORDS } from './lib.ts';
 import {
@@ -30,7 +30,6 @@ import {
   type QueueStats,
   type WaitingRoomForm,
   type WaitingRoomSettings,
-  waitingRoomClient,
 } from './waiting_room_model.ts';
 
 /** How often the live figures are asked for. */
@@ -46,13 +45,12 @@ const HINTS: Record<NumberField, string> = {
 export function WaitingRoomPage() {
   const { eventId = '', sessionId = '' } = useParams();
   const auth = useAuth();
-  const client = useMemo(() => waitingRoomClient(auth.accessToken), [auth.accessToken]);
   const data = useRemote(
     async (signal) => {
       const [event, session, settings] = await Promise.all([
         auth.api.manage.get('/api/manage/events/{id}', { path: { id: eventId }, signal }),
         auth.api.manage.get('/api/manage/sessions/{id}', { path: { id: sessionId }, signal }),
-        client.get('/api/manage/sessions/{id}/waiting-room', { path: { id: sessionId }, signal }),
+        auth.api.manage.get('/api/manage/sessions/{id}/waiting-room', { path: { id: sessionId }, signal }),
       ]);
       if (session.event_id !== eventId)
         throw new ApiError(404, { code: 'not_found', message: 'no such session' }, 'GET', sessionId);
@@ -63,7 +61,7 @@ export function WaitingRoomPage() {
         : null;
       return { event, session, settings, venue };
     },
-    [auth.api, client, eventId, sessionId],
+    [auth.api, eventId, sessionId],
   );
   const [saved, setSaved] = useState<WaitingRoomSettings>();
   if (data.status === 'loading') return <LoadingState label="Loading the waiting room…" />;
@@ -123,7 +121,7 @@ function SettingsForm({
   const auth = useAuth();
   const toast = useToast();
   const id = useId();
-  const client = useMemo(() => waitingRoomClient(auth.accessToken), [auth.accessToken]);
+  const client = auth.api;
   const [form, setForm] = useState<WaitingRoomForm>(() => formOf(settings));
   const [local, setLocal] = useState<Partial<Record<NumberField, string>>>({});
   const [apiError, setApiError] = useState<ApiError>();
@@ -149,7 +147,7 @@ function SettingsForm({
     setLocal({});
     setBusy(true);
     try {
-      const next = await client.put('/api/manage/sessions/{id}/waiting-room', {
+      const next = await client.manage.put('/api/manage/sessions/{id}/waiting-room', {
         path: { id: sessionId },
         body: checked.body,
       });
@@ -225,7 +223,7 @@ function SettingsForm({
 function LivePanel({ sessionId }: { sessionId: string }) {
   const auth = useAuth();
   const id = useId();
-  const client = useMemo(() => waitingRoomClient(auth.accessToken), [auth.accessToken]);
+  const client = auth.api;
   const [stats, setStats] = useState<QueueStats>();
   const [error, setError] = useState<unknown>();
   const [updatedAt, setUpdatedAt] = useState<Date>();
@@ -236,7 +234,7 @@ function LivePanel({ sessionId }: { sessionId: string }) {
     const controller = new AbortController();
     const ask = async () => {
       try {
-        const next = await client.get('/api/sales/sessions/{id}/queue/stats', {
+        const next = await client.sales.get('/api/sales/sessions/{id}/queue/stats', {
           path: { id: sessionId },
           signal: controller.signal,
         });

@@ -2,48 +2,13 @@
 // form's text values and their checks (the same ranges command-service enforces, so most
 // mistakes are shown before sending; the API's 422 names the field otherwise), and the words
 // of the live figures.
-import { type Client, createClient } from '@boxoffice/api';
+import type { Manage, Sales } from '@boxoffice/api';
 
 /** `GET/PUT /api/manage/sessions/{id}/waiting-room`. */
-export interface WaitingRoomSettings {
-  session_id?: string;
-  enabled: boolean;
-  admit_per_minute: number;
-  opens_minutes_before_sale: number;
-  pass_minutes: number;
-}
-
+export type WaitingRoomSettings = Manage.components['schemas']['WaitingRoom'];
+type SettingsBody = Manage.components['schemas']['SetWaitingRoom'];
 /** `GET /api/sales/sessions/{id}/queue/stats` (organisers). */
-export interface QueueStats {
-  waiting: number;
-  admitted_total: number;
-  admitted_last_minute: number;
-  average_wait_seconds: number | null;
-  admit_per_minute: number;
-  active: boolean;
-}
-
-type Json<T> = { content: { 'application/json': T } };
-type SessionPath = { path: { id: string } };
-
-/** The routes this screen uses, in the shape of the generated `paths`. */
-export interface WaitingRoomPaths {
-  '/api/manage/sessions/{id}/waiting-room': {
-    get: { parameters: SessionPath; responses: { 200: Json<WaitingRoomSettings> } };
-    put: {
-      parameters: SessionPath;
-      requestBody: Json<Omit<WaitingRoomSettings, 'session_id'>>;
-      responses: { 200: Json<WaitingRoomSettings> };
-    };
-  };
-  '/api/sales/sessions/{id}/queue/stats': {
-    get: { parameters: SessionPath; responses: { 200: Json<QueueStats> } };
-  };
-}
-
-export function waitingRoomClient(accessToken: () => Promise<string | undefined>): Client<WaitingRoomPaths> {
-  return createClient<WaitingRoomPaths>({ accessToken });
-}
+export type QueueStats = Sales.components['schemas']['QueueStats'];
 
 /** Each number's field, its JSON pointer (as the API names it) and its range. */
 export const LIMITS = {
@@ -61,7 +26,7 @@ export interface WaitingRoomForm {
   pass_minutes: string;
 }
 
-export function formOf(settings: WaitingRoomSettings): WaitingRoomForm {
+export function formOf(settings: Pick<WaitingRoomSettings, 'enabled' | NumberField>): WaitingRoomForm {
   return {
     enabled: settings.enabled,
     admit_per_minute: String(settings.admit_per_minute),
@@ -79,9 +44,7 @@ export const FIELD_WORDS: Record<NumberField, string> = {
 /** The request body, or the message of each field that is not a whole number in its range. */
 export function bodyOf(
   form: WaitingRoomForm,
-):
-  | { ok: true; body: Omit<WaitingRoomSettings, 'session_id'> }
-  | { ok: false; errors: Partial<Record<NumberField, string>> } {
+): { ok: true; body: SettingsBody } | { ok: false; errors: Partial<Record<NumberField, string>> } {
   const errors: Partial<Record<NumberField, string>> = {};
   const values: Partial<Record<NumberField, number>> = {};
   for (const field of NUMBER_FIELDS) {

@@ -87,6 +87,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/catalog/sessions/{id}/queue/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["stream_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/catalog/sessions/{id}/seat-map": {
         parameters: {
             query?: never;
@@ -278,6 +294,26 @@ export type components = {
             held: number;
             /** Format: int64 */
             sold: number;
+        };
+        /** @description The `position` event's data. */
+        QueuePositionEvent: {
+            /**
+             * Format: int64
+             * @description Visitors ahead; `null` before sales open.
+             */
+            ahead?: number | null;
+            /**
+             * Format: int64
+             * @description Seconds until admission at the room's rate; `null` before sales open.
+             */
+            estimated_wait_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description 1-based; `null` before sales open (the early crowd gets random places then).
+             */
+            position?: number | null;
+            /** @description `waiting`. */
+            state: string;
         };
         /** @description The client may have missed changes; what it knows must be replaced by what follows. */
         Resync: {
@@ -780,6 +816,55 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    stream_queue: {
+        parameters: {
+            query: {
+                /** @description The `visitor_id` order-service gave when the buyer joined the queue. */
+                visitor: string;
+            };
+            header?: never;
+            path: {
+                /** @description Session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Event `position` (a QueuePositionEvent) at connect and whenever the place changes; event `admitted` (`{}`) once the visitor is let through, then the stream ends (read the pass from order-service's `/api/sales/sessions/{id}/queue/me`). A comment heartbeat on quiet streams. A visitor already admitted gets `admitted` at once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such visitor in this session's waiting room */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The waiting room cannot be read right now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -325,6 +325,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/manage/sessions/{id}/waiting-room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_waiting_room"];
+        put: operations["set_waiting_room"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/tiers/{id}": {
         parameters: {
             query?: never;
@@ -642,6 +658,25 @@ export type components = {
         SessionMode: "physical" | "online";
         /** @enum {string} */
         SessionStatus: "SCHEDULED" | "ON_SALE" | "CLOSED" | "CANCELLED" | "SOLD_OUT";
+        /** @description The whole setting; a number left out keeps its current value. */
+        SetWaitingRoom: {
+            /**
+             * Format: int64
+             * @description 1-100000.
+             */
+            admit_per_minute?: number | null;
+            enabled: boolean;
+            /**
+             * Format: int64
+             * @description 0-1440.
+             */
+            opens_minutes_before_sale?: number | null;
+            /**
+             * Format: int64
+             * @description 1-120.
+             */
+            pass_minutes?: number | null;
+        };
         StoredLayout: components["schemas"]["LayoutSummary"] & {
             /**
              * @description A session's layout only: true once the session has a map of its own, which changes to
@@ -762,6 +797,29 @@ export type components = {
             venue_id: string;
             /** Format: int64 */
             version: number;
+        };
+        /** @description A session's waiting room as set by its organisers. */
+        WaitingRoom: {
+            /**
+             * Format: int32
+             * @description Buyers let through to the seat map per minute (1-100000).
+             */
+            admit_per_minute: number;
+            /** @description Whether buyers queue before they reach the seat map. */
+            enabled: boolean;
+            /**
+             * Format: int32
+             * @description How many minutes before the session's `sales_start_at` the room opens for joining
+             *     (0-1440). Everyone who joins before `sales_start_at` gets a random place then.
+             */
+            opens_minutes_before_sale: number;
+            /**
+             * Format: int32
+             * @description How many minutes an admission pass lasts (1-120).
+             */
+            pass_minutes: number;
+            /** Format: uuid */
+            session_id: string;
         };
     };
     responses: never;
@@ -3208,6 +3266,171 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_waiting_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the settings; a session never set has the room off, with defaults */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRoom"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such session in the caller's organisations */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    set_waiting_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetWaitingRoom"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRoom"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller may only read this organisation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such session in the caller's organisations */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the session is closed or cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a value out of range (`field` names it) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -196,6 +196,54 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/sales/sessions/{id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["room_state"];
+        put?: never;
+        post: operations["join_queue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/sessions/{id}/queue/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["my_place"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/sessions/{id}/queue/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["queue_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sales/sessions/{id}/refunds": {
         parameters: {
             query?: never;
@@ -354,6 +402,11 @@ export type components = {
         };
         HoldSeats: {
             /**
+             * @description While the session's waiting room is active: the admission pass the queue gave this
+             *     buyer (`/api/sales/sessions/{id}/queue/me`); without a valid one the hold is refused.
+             */
+            admission_pass?: string | null;
+            /**
              * @description Required without a bearer token: an id the guest's browser made up and keeps for the
              *     visit (8-64 characters of A-Z, a-z, 0-9, `-`, `_`). Ignored when signed in.
              */
@@ -373,6 +426,15 @@ export type components = {
              *     Seats go adjacent in one row where any row has room, without stranding single seats.
              */
             tier_id?: string | null;
+        };
+        /** @description Whose place: a signed-in buyer is their token's subject, a guest their browser's id. */
+        JoinQueue: {
+            /**
+             * @description Required without a bearer token: the id the guest's browser made up for the visit
+             *     (8-64 characters of A-Z, a-z, 0-9, `-`, `_`), the same one its holds carry. Ignored when
+             *     signed in.
+             */
+            buyer_id?: string | null;
         };
         Manifest: {
             /**
@@ -582,6 +644,99 @@ export type components = {
              *     then). Stripe: a PaymentMethod id (`pm_…`).
              */
             payment_method: string;
+        };
+        /** @description A session's waiting room as anyone may see it. */
+        QueueRoom: {
+            /** @description Whether buyers must queue now: the room is on, has opened and sales have not ended. */
+            active: boolean;
+            /**
+             * Format: int32
+             * @description Buyers let through per minute.
+             */
+            admit_per_minute: number;
+            /** @description Whether the session has a waiting room at all. */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the room opens for joining.
+             */
+            opens_at: string;
+            /**
+             * Format: int32
+             * @description How long an admission pass lasts.
+             */
+            pass_minutes: number;
+            /** Format: date-time */
+            sales_end_at: string;
+            /**
+             * Format: date-time
+             * @description When sales open: everyone who joined before gets a random place, admission starts.
+             */
+            sales_start_at: string;
+            /** Format: uuid */
+            session_id: string;
+            /**
+             * Format: int64
+             * @description Visitors waiting now.
+             */
+            waiting: number;
+        };
+        /** @description The room as its organisers watch it. */
+        QueueStats: {
+            active: boolean;
+            /** Format: int32 */
+            admit_per_minute: number;
+            /** Format: int64 */
+            admitted_last_minute: number;
+            /** Format: int64 */
+            admitted_total: number;
+            /**
+             * Format: double
+             * @description Mean time from joining (or from the sales start, for the early crowd) to admission.
+             */
+            average_wait_seconds: number;
+            /** Format: int64 */
+            waiting: number;
+        };
+        /** @description A buyer's place in the queue. */
+        QueueTicket: {
+            /**
+             * Format: int64
+             * @description Visitors ahead; `null` when `position` is.
+             */
+            ahead?: number | null;
+            /**
+             * Format: int64
+             * @description Seconds until admission at the room's rate; `null` when `position` is.
+             */
+            estimated_wait_seconds?: number | null;
+            /** Format: date-time */
+            opens_at: string;
+            /** @description The admission pass, once admitted: send it as `admission_pass` with each hold. */
+            pass?: string | null;
+            /**
+             * Format: date-time
+             * @description When the pass expires (the same on every read); after it, queue again.
+             */
+            pass_expires_at?: string | null;
+            /**
+             * Format: int64
+             * @description 1-based; `null` before sales open (the early crowd is shuffled then) and once admitted.
+             */
+            position?: number | null;
+            /** Format: date-time */
+            sales_start_at: string;
+            /**
+             * @description `waiting`, `admitted` (hold seats with `pass` until `pass_expires_at`) or
+             *     `not_required` (the room is not active: hold without a pass).
+             * @example waiting
+             */
+            state: string;
+            /**
+             * @description The place's id: follow it live at query-service's
+             *     `/api/catalog/sessions/{id}/queue/stream?visitor=`. `null` when no queue is needed.
+             */
+            visitor_id?: string | null;
         };
         Refund: {
             /** Format: int64 */
@@ -1718,14 +1873,12 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the token's roles or memberships do not allow this */
+            /** @description the session's waiting room is active and the request has no valid `admission_pass` for this buyer (`admission_pass_required`; `queue` is where to join) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
+                content?: never;
             };
             /** @description no such session */
             404: {
@@ -1768,6 +1921,310 @@ export interface operations {
             };
             /** @description the buyer would hold more than the per-buyer cap */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    room_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueRoom"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    join_queue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinQueue"];
+            };
+        };
+        responses: {
+            /** @description the buyer already has a place (another tab's): the same one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueTicket"];
+                };
+            };
+            /** @description a new place */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueTicket"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the room is not open for joining (`queue_not_open`: no waiting room, not yet open — see `opens_at` — or sales over) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token and no valid `buyer_id` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description too many joins from this client address (`too_many_joins`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    my_place: {
+        parameters: {
+            query?: {
+                /** @description Without a bearer token: the guest's buyer id. */
+                buyer_id?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the buyer's place; once admitted with `pass` and `pass_expires_at`; `not_required` while the room is not active */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueTicket"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's roles or memberships do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such session, or the buyer has no place (never joined, or their pass expired: join again) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token and no valid `buyer_id` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an engine this service needs is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    queue_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStats"];
+                };
+            };
+            /** @description a path or query parameter (`field`) cannot be used, or the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or one that is expired, forged or for another audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description staff of the event's organisation: the figures are for its organisers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such session, or not one of an organisation you belong to */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
