@@ -1,20 +1,7 @@
-//! The session life cycle: which status changes are allowed, and who may make them.
+//! The session life cycle: which status changes are allowed, and who may make them. The
+//! statuses themselves are shared ([`SessionStatus`]); the rules are this service's.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
-)]
-#[sqlx(type_name = "session_status")]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[sqlx(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum SessionStatus {
-    Scheduled,
-    OnSale,
-    Closed,
-    Cancelled,
-    SoldOut,
-}
+pub use shared_dto::status::SessionStatus;
 
 /// Who asks for a change: organisers move sessions through their life cycle; `SOLD_OUT` (and
 /// back) is the system's call, made from what actually sold.
@@ -35,13 +22,14 @@ pub enum TransitionError {
     SystemOnly,
 }
 
-impl SessionStatus {
+/// The rules of the life cycle, on the shared status.
+pub trait SessionLifeCycle {
     /// Checks that `self → to` is allowed for `actor`.
-    pub fn transition(
-        self,
-        to: SessionStatus,
-        actor: Actor,
-    ) -> Result<SessionStatus, TransitionError> {
+    fn transition(self, to: SessionStatus, actor: Actor) -> Result<SessionStatus, TransitionError>;
+}
+
+impl SessionLifeCycle for SessionStatus {
+    fn transition(self, to: SessionStatus, actor: Actor) -> Result<SessionStatus, TransitionError> {
         use SessionStatus::*;
         let allowed = matches!(
             (self, to),
@@ -63,10 +51,6 @@ impl SessionStatus {
             return Err(TransitionError::SystemOnly);
         }
         Ok(to)
-    }
-
-    pub fn is_final(self) -> bool {
-        self == SessionStatus::Cancelled
     }
 }
 

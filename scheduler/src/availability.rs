@@ -2,13 +2,14 @@
 //! (seats and standing capacity, counted when the layout is saved) against its valid tickets.
 //! Holds do not count: a held place may still come back.
 
+use shared_dto::status::{SessionStatus, TicketStatus};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 /// A session's status and places as one read saw them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Availability {
-    pub status: String,
+    pub status: SessionStatus,
     pub places: i64,
     pub sold: i64,
 }
@@ -24,9 +25,9 @@ pub enum Verdict {
 impl Availability {
     pub fn verdict(&self) -> Verdict {
         let left = self.places - self.sold;
-        match self.status.as_str() {
-            "ON_SALE" if left <= 0 => Verdict::SoldOut,
-            "SOLD_OUT" if left > 0 => Verdict::BackOnSale,
+        match self.status {
+            SessionStatus::OnSale if left <= 0 => Verdict::SoldOut,
+            SessionStatus::SoldOut if left > 0 => Verdict::BackOnSale,
             _ => Verdict::Unchanged,
         }
     }
@@ -37,15 +38,16 @@ pub async fn of_session(
     pool: &PgPool,
     session_id: Uuid,
 ) -> Result<Option<Availability>, sqlx::Error> {
-    let row: Option<(String, i64, i64)> = sqlx::query_as(
-        "select s.status::text,
+    let row: Option<(SessionStatus, i64, i64)> = sqlx::query_as(
+        "select s.status,
                 (l.seat_count + l.standing_capacity)::bigint,
                 (select count(*) from ticket t
-                  where t.session_id = s.session_id and t.status = 'valid')
+                  where t.session_id = s.session_id and t.status = $2)
          from session s join session_layout l using (session_id)
          where s.session_id = $1",
     )
     .bind(session_id)
+    .bind(TicketStatus::Valid)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|(status, places, sold)| Availability {
@@ -59,9 +61,9 @@ pub async fn of_session(
 mod tests {
     use super::*;
 
-    fn seen(status: &str, places: i64, sold: i64) -> Availability {
+    fn seen(status: SessionStatus, places: i64, sold: i64) -> Availability {
         Availability {
-            status: status.into(),
+            status,
             places,
             sold,
         }
@@ -69,19 +71,35 @@ mod tests {
 
     #[test]
     fn a_session_on_sale_sells_out_when_every_place_is_sold() {
-        assert_eq!(seen("ON_SALE", 10, 10).verdict(), Verdict::SoldOut);
-        assert_eq!(seen("ON_SALE", 10, 9).verdict(), Verdict::Unchanged);
+        assert_eq!(
+            seen(SessionStatus::OnSale, 10, 10).verdict(),
+            Verdict::SoldOut
+        );
+        assert_eq!(
+            seen(SessionStatus::OnSale, 10, 9).verdict(),
+            Verdict::Unchanged
+        );
     }
 
     #[test]
     fn a_sold_out_session_is_back_on_sale_when_a_place_is_freed() {
-        assert_eq!(seen("SOLD_OUT", 10, 9).verdict(), Verdict::BackOnSale);
-        assert_eq!(seen("SOLD_OUT", 10, 10).verdict(), Verdict::Unchanged);
+        assert_eq!(
+            seen(SessionStatus::SoldOut, 10, 9).verdict(),
+            Verdict::BackOnSale
+        );
+        assert_eq!(
+            seen(SessionStatus::SoldOut, 10, 10).verdict(),
+            Verdict::Unchanged
+        );
     }
 
     #[test]
     fn other_states_are_left_alone() {
-        for status in ["SCHEDULED", "CLOSED", "CANCELLED"] {
+        for status in [
+            SessionStatus::Scheduled,
+            SessionStatus::Closed,
+            SessionStatus::Cancelled,
+        ] {
             assert_eq!(seen(status, 10, 10).verdict(), Verdict::Unchanged);
             assert_eq!(seen(status, 10, 0).verdict(), Verdict::Unchanged);
         }

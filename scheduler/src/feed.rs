@@ -15,6 +15,7 @@ use rdkafka::types::RDKafkaErrorCode;
 use serde_json::Value;
 use shared_dto::cdc::{Envelope, Op};
 use shared_dto::rows::{EventRow, SessionRow};
+use shared_dto::status::EventStatus;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -131,7 +132,7 @@ pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Result<Change, Decode
         "event" => match (envelope.op, envelope.after) {
             (Op::Create | Op::Update | Op::Read, Some(after)) => {
                 let row: EventRow = serde_json::from_value(after)?;
-                Ok(if row.status == "published" {
+                Ok(if row.status == EventStatus::Published {
                     Change::EventPublished {
                         event_id: row.event_id,
                     }
@@ -315,7 +316,28 @@ mod tests {
             panic!("a session change");
         };
         assert_eq!(lsn, 42);
-        assert_eq!(row.expect("a row").status, "SCHEDULED");
+        assert_eq!(
+            row.expect("a row").status,
+            shared_dto::status::SessionStatus::Scheduled
+        );
+    }
+
+    #[test]
+    fn a_session_in_the_columns_spelling_or_an_unknown_status_is_told_apart() {
+        let mut row = session_row();
+        row["status"] = "on_sale".into();
+        let value = envelope("session", "u", Value::Null, row.clone());
+        let Change::Session {
+            row: Some(read), ..
+        } = decode(None, Some(&value)).expect("decodes")
+        else {
+            panic!("a session change");
+        };
+        assert_eq!(read.status, shared_dto::status::SessionStatus::OnSale);
+        // An unknown status plans nothing: the record is not read (and so skipped).
+        row["status"] = "SOMETHING_NEW".into();
+        let value = envelope("session", "u", Value::Null, row);
+        assert!(decode(None, Some(&value)).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use shared_dto::status::SessionStatus;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -72,8 +73,8 @@ impl JobRunner {
 
     async fn perform(&self, job: &ClaimedJob, now: DateTime<Utc>) -> Outcome {
         let done = match job.kind {
-            JobKind::OpenSales => self.set_status(job, "ON_SALE").await,
-            JobKind::CloseSales => self.set_status(job, "CLOSED").await,
+            JobKind::OpenSales => self.set_status(job, SessionStatus::OnSale).await,
+            JobKind::CloseSales => self.set_status(job, SessionStatus::Closed).await,
             JobKind::RefundCancelled => self.refund(job).await,
             JobKind::Remind => self.remind(job).await,
             JobKind::CheckAvailability => self.check_availability(job).await,
@@ -94,13 +95,17 @@ impl JobRunner {
             return Ok(Outcome::Done);
         };
         Ok(match seen.verdict() {
-            Verdict::SoldOut => self.set_status(job, "SOLD_OUT").await?,
-            Verdict::BackOnSale => self.set_status(job, "ON_SALE").await?,
+            Verdict::SoldOut => self.set_status(job, SessionStatus::SoldOut).await?,
+            Verdict::BackOnSale => self.set_status(job, SessionStatus::OnSale).await?,
             Verdict::Unchanged => Outcome::Done,
         })
     }
 
-    async fn set_status(&self, job: &ClaimedJob, status: &str) -> Result<Outcome, JobError> {
+    async fn set_status(
+        &self,
+        job: &ClaimedJob,
+        status: SessionStatus,
+    ) -> Result<Outcome, JobError> {
         Ok(
             match self
                 .services
@@ -108,7 +113,7 @@ impl JobRunner {
                 .await?
             {
                 StatusChange::Changed => {
-                    tracing::info!(session_id = %job.session_id, kind = job.kind.as_str(), status, "session status changed on schedule");
+                    tracing::info!(session_id = %job.session_id, kind = job.kind.as_str(), status = status.as_str(), "session status changed on schedule");
                     Outcome::Done
                 }
                 // Opened or closed by hand already, cancelled, or gone: nothing left to do.

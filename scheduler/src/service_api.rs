@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use service_runtime::trace_context;
+use shared_dto::status::SessionStatus;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -103,11 +104,11 @@ impl ServiceApi {
         })
     }
 
-    /// Asks command-service to move a session to `status` (`ON_SALE`, `CLOSED`).
+    /// Asks command-service to move a session to `status`.
     pub async fn set_session_status(
         &self,
         session_id: Uuid,
-        status: &str,
+        status: SessionStatus,
     ) -> Result<StatusChange, ServiceApiError> {
         let url = format!(
             "{}/api/manage/sessions/{session_id}/status",
@@ -332,7 +333,7 @@ mod tests {
         let job = tracing::info_span!("job");
         let trace_id = job.context().span().span_context().trace_id();
         async {
-            api.set_session_status(Uuid::now_v7(), "ON_SALE")
+            api.set_session_status(Uuid::now_v7(), SessionStatus::OnSale)
                 .await
                 .expect("status set");
             api.remind_session(Uuid::now_v7()).await.expect("reminded");

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use service_runtime::redis_store::{RedisConnection, RedisStore};
+use shared_dto::status::{EventStatus, SessionStatus, TicketStatus};
 use shared_dto::trending::{
     RANKING_TTL_SECS, TrendingDetail, TrendingKeys, VIEW_HOURS, decay, hour_of,
 };
@@ -39,25 +40,25 @@ async fn sales(
     let rows: Vec<(Uuid, i64, f64, i64, i64)> = sqlx::query_as(
         "with listed as (
              select e.event_id from event e
-             where e.status = 'published'
+             where e.status = $4
                and ($3::uuid[] is null or e.event_id = any($3))
                and exists (select 1 from session s
                            where s.event_id = e.event_id and s.starts_at > $1
-                             and s.status <> 'CANCELLED')
+                             and s.status <> $5)
          ), upcoming as (
              select s.event_id, s.session_id, (l.seat_count + l.standing_capacity)::bigint as places
              from session s join session_layout l using (session_id) join listed using (event_id)
-             where s.starts_at > $1 and s.status <> 'CANCELLED'
+             where s.starts_at > $1 and s.status <> $5
          ), recent as (
              select t.event_id, count(*) as tickets,
                     sum(power(0.5, extract(epoch from ($1 - t.issued_at)) / 3600.0 / $2))::float8 as weighted
              from ticket t join listed using (event_id)
-             where t.status = 'valid' and t.issued_at > $1 - interval '7 days'
+             where t.status = $6 and t.issued_at > $1 - interval '7 days'
              group by t.event_id
          ), sold as (
              select u.event_id, sum(u.places)::bigint as places,
                     sum((select count(*) from ticket t
-                         where t.session_id = u.session_id and t.status = 'valid'))::bigint as sold
+                         where t.session_id = u.session_id and t.status = $6))::bigint as sold
              from upcoming u group by u.event_id
          )
          select listed.event_id, coalesce(recent.tickets, 0), coalesce(recent.weighted, 0),
@@ -67,6 +68,9 @@ async fn sales(
     .bind(now)
     .bind(shared_dto::trending::HALF_LIFE_HOURS)
     .bind(events)
+    .bind(EventStatus::Published)
+    .bind(SessionStatus::Cancelled)
+    .bind(TicketStatus::Valid)
     .fetch_all(pool)
     .await?;
     Ok(rows

@@ -14,6 +14,7 @@ use scheduler::clock::ManualClock;
 use scheduler::feed::Scope;
 use serde_json::{Value, json};
 use shared_dto::layout::{Block, SeatedGrid};
+use shared_dto::status::SessionStatus;
 use sqlx::PgPool;
 use test_support::mongo::TestMongo;
 use test_support::oidc::{Oidc, users};
@@ -252,15 +253,15 @@ impl Fixture {
         .expect("the job table")
     }
 
-    async fn status(&self, session: Uuid) -> String {
-        sqlx::query_scalar("select status::text from session where session_id = $1")
+    async fn status(&self, session: Uuid) -> SessionStatus {
+        sqlx::query_scalar("select status from session where session_id = $1")
             .bind(session)
             .fetch_one(&self.pool)
             .await
             .expect("the session")
     }
 
-    async fn wait_for_status(&self, session: Uuid, wanted: &str) {
+    async fn wait_for_status(&self, session: Uuid, wanted: SessionStatus) {
         wait_until(&format!("session {session} {wanted}"), DEADLINE, || async {
             (self.status(session).await == wanted).then_some(())
         })
@@ -354,10 +355,12 @@ async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_cat
         ]
     );
     // Before its time nothing happens, however often the replicas look.
-    assert_eq!(fixture.status(session).await, "SCHEDULED");
+    assert_eq!(fixture.status(session).await, SessionStatus::Scheduled);
 
     clock.set(at(1, 10));
-    fixture.wait_for_status(session, "ON_SALE").await;
+    fixture
+        .wait_for_status(session, SessionStatus::OnSale)
+        .await;
     let (mongo, _projector) = projector(&fixture.env).await;
     wait_until(
         "the catalogue shows the session on sale",
@@ -373,7 +376,9 @@ async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_cat
     .await;
 
     clock.set(at(28, 18));
-    fixture.wait_for_status(session, "CLOSED").await;
+    fixture
+        .wait_for_status(session, SessionStatus::Closed)
+        .await;
     let ran = fixture
         .wait_for_jobs(session, "every job done", |jobs| {
             jobs.iter().all(|(_, _, status, _)| status == "done")
@@ -467,11 +472,11 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
         )
         .await;
     assert_eq!(failed.len(), 3);
-    assert_eq!(fixture.status(moved).await, "SCHEDULED");
+    assert_eq!(fixture.status(moved).await, SessionStatus::Scheduled);
 
     // Publishing the event brings the failed opening back, and it runs at once.
     fixture.publish(event).await;
-    fixture.wait_for_status(moved, "ON_SALE").await;
+    fixture.wait_for_status(moved, SessionStatus::OnSale).await;
     let opened = fixture
         .wait_for_jobs(moved, "the opening done", |jobs| {
             jobs.iter()
@@ -484,7 +489,7 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
             .any(|(kind, _, _, attempts)| kind == "open_sales" && *attempts == 1),
         "{opened:?}"
     );
-    assert_eq!(fixture.status(cancelled).await, "CANCELLED");
+    assert_eq!(fixture.status(cancelled).await, SessionStatus::Cancelled);
 }
 
 /// A card number the sandbox payment provider approves at once.
@@ -561,7 +566,12 @@ impl Fixture {
 
     /// Waits for a status while the clock follows real time (checks come due a moment after
     /// the ticket change that asked for them).
-    async fn wait_for_status_following(&self, clock: &ManualClock, session: Uuid, wanted: &str) {
+    async fn wait_for_status_following(
+        &self,
+        clock: &ManualClock,
+        session: Uuid,
+        wanted: SessionStatus,
+    ) {
         wait_until(&format!("session {session} {wanted}"), DEADLINE, || async {
             clock.set(Utc::now());
             (self.status(session).await == wanted).then_some(())
@@ -584,7 +594,9 @@ async fn a_session_sells_out_with_its_last_place_and_is_back_on_sale_after_a_ref
     let clock = ManualClock::at(now);
     let group = unique_name("scheduler");
     let _replica = fixture.replica(&group, event, &clock).await;
-    fixture.wait_for_status(session, "ON_SALE").await;
+    fixture
+        .wait_for_status(session, SessionStatus::OnSale)
+        .await;
 
     // Ten places: five sold leave it on sale, the other five sell it out.
     let first = fixture.buy(session, tier, 5, &unique_name("buyer")).await;
@@ -601,12 +613,12 @@ async fn a_session_sells_out_with_its_last_place_and_is_back_on_sale_after_a_ref
     .await;
     assert_eq!(
         fixture.status(session).await,
-        "ON_SALE",
+        SessionStatus::OnSale,
         "one place is left"
     );
     fixture.buy(session, tier, 1, &unique_name("buyer")).await;
     fixture
-        .wait_for_status_following(&clock, session, "SOLD_OUT")
+        .wait_for_status_following(&clock, session, SessionStatus::SoldOut)
         .await;
 
     // A refund frees five places: sales are open again.
@@ -631,7 +643,7 @@ async fn a_session_sells_out_with_its_last_place_and_is_back_on_sale_after_a_ref
     };
     assert_eq!(status, 201, "refund: {refunded}");
     fixture
-        .wait_for_status_following(&clock, session, "ON_SALE")
+        .wait_for_status_following(&clock, session, SessionStatus::OnSale)
         .await;
 }
 
@@ -652,7 +664,9 @@ async fn trending_ranks_listed_events_by_recent_sales_page_views_and_sell_throug
     let _replica = fixture
         .replica(&unique_name("scheduler"), selling, &clock)
         .await;
-    fixture.wait_for_status(selling_session, "ON_SALE").await;
+    fixture
+        .wait_for_status(selling_session, SessionStatus::OnSale)
+        .await;
     let tier = fixture.tier(selling).await;
     fixture
         .buy(selling_session, tier, 3, &unique_name("buyer"))
@@ -776,7 +790,9 @@ async fn a_scheduler_killed_in_the_middle_of_a_job_loses_it_to_no_one_and_it_run
         .kill_on_drop(true)
         .spawn()
         .expect("the scheduler binary starts");
-    fixture.wait_for_status(session, "ON_SALE").await;
+    fixture
+        .wait_for_status(session, SessionStatus::OnSale)
+        .await;
     let first = fixture.buy(session, tier, 2, &unique_name("buyer")).await;
     let second = fixture.buy(session, tier, 3, &unique_name("buyer")).await;
 

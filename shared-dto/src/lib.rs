@@ -11,6 +11,7 @@ pub mod read_model;
 pub mod read_model_change;
 pub mod rows;
 pub mod seat_hold;
+pub mod status;
 pub mod ticket_qr;
 pub mod topic;
 pub mod trending;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::layout::Layout;
+use crate::status::{EventStatus, SessionStatus, session_status_column};
 
 /// Collection names.
 pub mod collection {
@@ -70,8 +71,8 @@ pub struct EventDocument {
     pub description: String,
     pub category: Option<CategoryView>,
     pub cover_image_urls: Vec<String>,
-    /// `draft`, `published`, `cancelled` or `completed`; the public catalogue shows the last three.
-    pub status: String,
+    /// The public catalogue shows published, cancelled and completed events.
+    pub status: EventStatus,
     pub published_at_ms: Option<i64>,
     pub sessions: Vec<SessionView>,
     pub tiers: Vec<TierView>,
@@ -102,7 +103,9 @@ pub struct CategoryView {
 pub struct SessionView {
     pub session_id: String,
     pub mode: String,
-    pub status: String,
+    /// Written upper case; a lower-case status (the column's spelling) still reads.
+    #[serde(deserialize_with = "session_status_column::deserialize")]
+    pub status: SessionStatus,
     pub starts_at_ms: i64,
     pub ends_at_ms: i64,
     pub sales_start_ms: i64,
@@ -143,7 +146,9 @@ pub struct SeatMapDocument {
     #[serde(rename = "_id")]
     pub session_id: String,
     pub event_id: String,
-    pub session_status: String,
+    /// Written upper case; a lower-case status (the column's spelling) still reads.
+    #[serde(deserialize_with = "session_status_column::deserialize")]
+    pub session_status: SessionStatus,
     pub layout: Layout,
     pub tiers: Vec<TierView>,
     /// Seats plus standing places.

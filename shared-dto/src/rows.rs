@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::status::{EventStatus, SessionStatus, TicketStatus, session_status_column};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationRow {
     pub organisation_id: Uuid,
@@ -55,8 +57,7 @@ pub struct EventRow {
     pub category_id: Option<String>,
     #[serde(default)]
     pub cover_image_urls: Vec<String>,
-    /// `draft`, `published`, `cancelled` or `completed`.
-    pub status: String,
+    pub status: EventStatus,
     pub published_at: Option<DateTime<Utc>>,
     pub version: i64,
 }
@@ -83,8 +84,9 @@ pub struct SessionRow {
     pub ends_at: DateTime<Utc>,
     pub sales_start_at: DateTime<Utc>,
     pub sales_end_at: DateTime<Utc>,
-    /// `SCHEDULED`, `ON_SALE`, `CLOSED`, `CANCELLED` or `SOLD_OUT`.
-    pub status: String,
+    /// Streamed in the column's spelling (`on_sale`); older change events say `ON_SALE`.
+    #[serde(with = "session_status_column")]
+    pub status: SessionStatus,
     pub version: i64,
 }
 
@@ -112,8 +114,7 @@ pub struct TicketRow {
     pub price_minor: i64,
     pub currency: String,
     pub holder_name: String,
-    /// `valid`, `refunded` or `void`.
-    pub status: String,
+    pub status: TicketStatus,
     pub issued_at: DateTime<Utc>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_in_gate: Option<String>,
@@ -122,7 +123,7 @@ pub struct TicketRow {
 
 impl TicketRow {
     pub fn is_valid(&self) -> bool {
-        self.status == "valid"
+        self.status == TicketStatus::Valid
     }
 }
 
@@ -142,8 +143,22 @@ mod tests {
             "status": "ON_SALE", "created_at": "2026-11-21T18:13:46.668196Z", "version": 3
         }))
         .expect("decodes");
-        assert_eq!(row.status, "ON_SALE");
+        assert_eq!(row.status, SessionStatus::OnSale);
         assert_eq!(row.ends_at.timestamp_subsec_micros(), 123_456);
         assert_eq!(row.venue_id, None);
+    }
+
+    #[test]
+    fn a_session_row_reads_the_lower_case_column_spelling() {
+        let row: SessionRow = serde_json::from_value(json!({
+            "session_id": "01a1ff50-7a83-73a8-8f76-d72172f151cd",
+            "event_id": "01a1ff50-7a2a-7608-b8fc-2577d42992f3",
+            "venue_id": null, "mode": "online",
+            "starts_at": "2027-06-11T19:30:00Z", "ends_at": "2027-06-11T22:30:00Z",
+            "sales_start_at": "2026-01-01T09:00:00Z", "sales_end_at": "2027-06-11T19:00:00Z",
+            "status": "sold_out", "version": 4
+        }))
+        .expect("decodes");
+        assert_eq!(row.status, SessionStatus::SoldOut);
     }
 }

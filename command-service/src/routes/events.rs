@@ -9,24 +9,13 @@ use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::{Path, Query};
+use shared_dto::status::{EventStatus, SessionStatus};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::access::{self, Owned};
 use crate::error::ApiError;
 use crate::routes::{Page, PageQuery};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
-)]
-#[sqlx(type_name = "event_status", rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum EventStatus {
-    Draft,
-    Published,
-    Cancelled,
-    Completed,
-}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -330,9 +319,10 @@ async fn missing_for_publication(
     let sessions: Vec<(Uuid, Option<i64>)> = sqlx::query_as(
         "select s.session_id, (l.seat_count + l.standing_capacity)::bigint
          from session s left join session_layout l using (session_id)
-         where s.event_id = $1 and s.status <> 'CANCELLED' order by s.starts_at",
+         where s.event_id = $1 and s.status <> $2 order by s.starts_at",
     )
     .bind(event.event_id)
+    .bind(SessionStatus::Cancelled)
     .fetch_all(&mut *tx)
     .await?;
     if sessions.is_empty() {
@@ -410,12 +400,11 @@ pub async fn cancel_event(
         }
         EventStatus::Draft | EventStatus::Published => {}
     }
-    sqlx::query(
-        "update session set status = 'CANCELLED' where event_id = $1 and status <> 'CANCELLED'",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("update session set status = $2 where event_id = $1 and status <> $2")
+        .bind(id)
+        .bind(SessionStatus::Cancelled)
+        .execute(&mut *tx)
+        .await?;
     let event: Event = sqlx::query_as(&format!(
         "update event set status = 'cancelled' where event_id = $1 returning {EVENT_COLUMNS}"
     ))

@@ -14,6 +14,7 @@ use service_runtime::auth::Authenticated;
 use service_runtime::json_body::JsonBytes;
 use service_runtime::params::Path;
 use shared_dto::layout::Layout;
+use shared_dto::status::SessionStatus;
 use sqlx::types::Json as Jsonb;
 use uuid::Uuid;
 
@@ -190,13 +191,14 @@ async fn store_event_layout(
     sqlx::query(
         "update session_layout l set layout = $2, seat_count = $3, standing_capacity = $4, tier_ids = $5
          from session s
-         where s.session_id = l.session_id and s.event_id = $1 and s.status = 'SCHEDULED' and not l.diverged",
+         where s.session_id = l.session_id and s.event_id = $1 and s.status = $6 and not l.diverged",
     )
     .bind(event_id)
     .bind(document)
     .bind(seats)
     .bind(standing)
     .bind(&tier_ids)
+    .bind(SessionStatus::Scheduled)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -255,14 +257,14 @@ pub async fn put_session_layout(
 ) -> Result<Json<LayoutSummary>, ApiError> {
     access::writable(&state.pool, &principal, Owned::Session(session_id)).await?;
     let mut tx = state.pool.begin().await?;
-    let (event_id, status): (Uuid, String) = sqlx::query_as(
-        "select e.event_id, s.status::text from session s join event e using (event_id)
+    let (event_id, status): (Uuid, SessionStatus) = sqlx::query_as(
+        "select e.event_id, s.status from session s join event e using (event_id)
          where s.session_id = $1 for update of e, s",
     )
     .bind(session_id)
     .fetch_one(&mut *tx)
     .await?;
-    if status != "SCHEDULED" {
+    if status != SessionStatus::Scheduled {
         return Err(ApiError::conflict(
             "session_not_scheduled",
             "the seat map of a session can only change before it goes on sale",

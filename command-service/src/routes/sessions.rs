@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::access::{self, Owned};
 use crate::error::ApiError;
-use crate::session_status::{Actor, SessionStatus, TransitionError};
+use crate::session_status::{Actor, SessionLifeCycle, SessionStatus, TransitionError};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,

@@ -2,6 +2,7 @@
 
 use reqwest::Method;
 use serde_json::json;
+use shared_dto::status::SessionStatus;
 use uuid::Uuid;
 
 use crate::support::{TestApp, grid_layout, spawn_app};
@@ -166,13 +167,13 @@ async fn illegal_status_transitions_are_409_and_change_nothing() {
         .post(&path, &app.organiser, json!({"status": "ON_SALE"}))
         .await;
     assert_eq!(revived.status, 409);
-    let status: String =
-        sqlx::query_scalar("select status::text from session where session_id = $1")
+    let status: SessionStatus =
+        sqlx::query_scalar("select status from session where session_id = $1")
             .bind(session)
             .fetch_one(&app.pool)
             .await
             .expect("session");
-    assert_eq!(status, "CANCELLED");
+    assert_eq!(status, SessionStatus::Cancelled);
 }
 
 #[tokio::test]

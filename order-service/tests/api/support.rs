@@ -661,7 +661,7 @@ impl SessionSpec {
             "insert into session (session_id, event_id, mode, starts_at, ends_at, sales_start_at,
                                   sales_end_at, status)
              values ($1, $2, 'online', now() + interval '2 days', now() + interval '2 days 3 hours',
-                     {sales_start}, {sales_end}, $3::session_status)"
+                     {sales_start}, {sales_end}, lower($3)::session_status)"
         ))
         .bind(session_id)
         .bind(event_id)

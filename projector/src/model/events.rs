@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use mongodb::Database;
 use shared_dto::read_model::{CategoryView, EventDocument, SessionView, VenueView, collection};
 use shared_dto::rows::{CategoryRow, EventRow, OrganisationRow, SessionRow, VenueRow};
+use shared_dto::status::SessionStatus;
 
 use crate::error::ProjectionError;
 use crate::mirror;
@@ -52,7 +53,7 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
 
     let live: Vec<&SessionView> = sessions
         .iter()
-        .filter(|session| session.status != "CANCELLED")
+        .filter(|session| !matches!(session.status, SessionStatus::Cancelled))
         .collect();
     let mut cities: Vec<String> = sessions
         .iter()

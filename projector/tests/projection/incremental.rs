@@ -93,7 +93,7 @@ async fn published_events_and_their_edits_reach_the_read_models() {
         )
         .await;
 
-    sqlx::query("update session set status = 'CANCELLED' where session_id = $1")
+    sqlx::query("update session set status = 'cancelled' where session_id = $1")
         .bind(catalogue.session)
         .execute(&pool)
         .await

@@ -323,7 +323,7 @@ async fn seed_seat_map(
     let document = SeatMapDocument {
         session_id: session_id.to_owned(),
         event_id: Uuid::new_v4().to_string(),
-        session_status: "ON_SALE".to_owned(),
+        session_status: shared_dto::status::SessionStatus::OnSale,
         layout: Layout {
             canvas: Size {
                 width: 1_000.0,

@@ -166,7 +166,7 @@ pub fn event_sales(event: &EventDocument, sales: Vec<SessionSalesDocument>) -> E
                     .or_else(|| document.as_ref().map(|d| d.session_id.clone()))
                     .unwrap_or_default(),
                 starts_at: session.map(|session| instant(session.starts_at_ms)),
-                status: session.map(|session| session.status.clone()),
+                status: session.map(|session| session.status.to_string()),
                 capacity: session.map(|session| session.capacity),
                 sold: figures.sold,
                 checked_in: figures.checked_in,
@@ -251,7 +251,7 @@ mod tests {
         SessionView {
             session_id: id.into(),
             mode: "physical".into(),
-            status: "ON_SALE".into(),
+            status: shared_dto::status::SessionStatus::OnSale,
             starts_at_ms,
             ends_at_ms: starts_at_ms + 1,
             sales_start_ms: 0,
@@ -308,7 +308,7 @@ mod tests {
             description: String::new(),
             category: None,
             cover_image_urls: Vec::new(),
-            status: "published".into(),
+            status: shared_dto::status::EventStatus::Published,
             published_at_ms: None,
             sessions: vec![
                 session("late", 2_000),

@@ -60,7 +60,7 @@ impl From<Match> for EventSummary {
         let next_session = found.next_session().map(|session| NextSession {
             session_id: session.session_id.clone(),
             starts_at: instant(session.starts_at_ms),
-            status: session.status.clone(),
+            status: session.status.to_string(),
             venue_name: session.venue.as_ref().map(|venue| venue.name.clone()),
             city: session.venue.as_ref().map(|venue| venue.city.clone()),
             available: session.available,

@@ -55,7 +55,7 @@ async fn seed_sale(pool: &sqlx::PgPool) -> Sale {
         "insert into session (session_id, event_id, mode, starts_at, ends_at, sales_start_at,
                               sales_end_at, status)
          values ($3, $2, 'online', now() + interval '2 days', now() + interval '2 days 3 hours',
-                 now() - interval '1 day', now() + interval '1 day', 'ON_SALE')",
+                 now() - interval '1 day', now() + interval '1 day', 'on_sale')",
     ];
     for statement in statements {
         sqlx::query(statement)
@@ -89,7 +89,7 @@ async fn project(world: &World, sale: &Sale) {
         .insert_one(SeatMapDocument {
             session_id: sale.session_id.to_string(),
             event_id: sale.event_id.to_string(),
-            session_status: "ON_SALE".to_owned(),
+            session_status: shared_dto::status::SessionStatus::OnSale,
             layout: sale.layout.clone(),
             tiers: vec![TierView {
                 tier_id: sale.tier_id.to_string(),
