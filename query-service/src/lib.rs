@@ -40,6 +40,7 @@ pub struct App {
     indexing: tokio::task::JoinHandle<()>,
     notices: tokio::task::JoinHandle<()>,
     live: live::LiveSeats,
+    waiting_room: waiting_room::Rooms,
 }
 
 impl App {
@@ -74,13 +75,14 @@ impl App {
             vec![Arc::new(hot.clone()), Arc::new(live.clone())],
             background.clone(),
         ));
+        let waiting_room = waiting_room::Rooms::new(
+            config.redis.store()?,
+            shared_dto::waiting_room::QueueKeys::new(config.hold_key_prefix.clone()),
+            background.child_token(),
+        );
         let state = AppState {
             read_store,
-            waiting_room: waiting_room::Rooms::new(
-                config.redis.store()?,
-                shared_dto::waiting_room::QueueKeys::new(config.hold_key_prefix.clone()),
-                background.clone(),
-            ),
+            waiting_room: waiting_room.clone(),
             popularity,
             redis,
             auth,
@@ -95,6 +97,7 @@ impl App {
             indexing,
             notices,
             live,
+            waiting_room,
         })
     }
 
@@ -109,9 +112,11 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let live = self.live.clone();
+        let rooms = self.waiting_room.clone();
         let shutdown = async move {
             shutdown.await;
             live.close_streams();
+            rooms.close_streams();
         };
         let served = self.server.serve(self.router, shutdown).await;
         self.background.cancel();

@@ -8,3 +8,4 @@ mod seat_map;
 mod seat_stream;
 mod support;
 mod through_order_service;
+mod waiting_room;
