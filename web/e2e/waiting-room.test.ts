@@ -15,7 +15,7 @@ afterAll(closeBrowser);
 /** Generous: CI runs these on a loaded two-core machine next to the whole platform. */
 const DEADLINE_MS = 45_000;
 /** How far ahead of the test's start the sale opens: time to see the room before it. */
-const OPENING_IN_MS = 12_000;
+const OPENING_IN_MS = 20_000;
 
 interface RoomSession {
   orgName: string;
@@ -129,23 +129,24 @@ async function roomSession(label: string): Promise<RoomSession> {
       if (!/OnSale to OnSale/.test(error.message)) throw error;
     });
   }
+  // The catalogue is a projection: wait for it first, so the opening below is still ahead when
+  // the browser arrives.
+  await waitFor('the session on sale in the catalogue', async () => {
+    const response = await fetch(`${ORIGIN}/api/catalog/sessions/${sessionId}/seat-map`);
+    if (!response.ok) return undefined;
+    const map = (await response.json()) as { session_status: string };
+    return map.session_status === 'ON_SALE' ? true : undefined;
+  });
   const salesStartAt = Date.now() + OPENING_IN_MS;
   await call('PATCH', `/api/manage/sessions/${sessionId}`, {
     sales_start_at: new Date(salesStartAt).toISOString(),
   });
-  // order-service hears of the room and its opening asynchronously; the catalogue too.
   await waitFor('the room showing its opening', async () => {
     const response = await fetch(`${ORIGIN}/api/sales/sessions/${sessionId}/queue`);
     if (!response.ok) return undefined;
     const room = (await response.json()) as { active: boolean; sales_start_at?: string | null };
     const start = room.sales_start_at ? Date.parse(room.sales_start_at) : Number.NaN;
     return room.active && Math.abs(start - salesStartAt) < 1000 ? true : undefined;
-  });
-  await waitFor('the session on sale in the catalogue', async () => {
-    const response = await fetch(`${ORIGIN}/api/catalog/sessions/${sessionId}/seat-map`);
-    if (!response.ok) return undefined;
-    const map = (await response.json()) as { session_status: string };
-    return map.session_status === 'ON_SALE' ? true : undefined;
   });
   return { orgName: organisation.name, eventId: event_id, title, sessionId, otherSessionId, salesStartAt };
 }
