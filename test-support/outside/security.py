@@ -187,6 +187,10 @@ def routes(world: World):
         ("POST", "/api/manage/sessions/{id}/status"): (WRITERS, lambda: (
             f"/api/manage/sessions/{w.ok('POST', f'/api/manage/events/{event}/sessions', w.tokens['organiser'], w.session_body())['session_id']}/status",
             {"status": "CANCELLED"}, {})),
+        ("GET", "/api/manage/sessions/{id}/waiting-room"): (READERS, fixed(f"/api/manage/sessions/{session}/waiting-room")),
+        # Left off: a waiting room on the suite's session would make its holds need a pass.
+        ("PUT", "/api/manage/sessions/{id}/waiting-room"): (WRITERS, fixed(
+            f"/api/manage/sessions/{session}/waiting-room", {"enabled": False, "admit_per_minute": 500})),
         ("GET", "/api/manage/events/{id}/discounts"): (READERS, fixed(f"/api/manage/events/{event}/discounts")),
         ("POST", "/api/manage/events/{id}/discounts"): (WRITERS, lambda: (
             f"/api/manage/events/{event}/discounts", w.discount_body(), {})),
@@ -201,10 +205,21 @@ def routes(world: World):
         ("GET", "/api/catalog/events/{id}/sales"): (WRITERS, fixed(f"/api/catalog/events/{event}/sales")),
         ("GET", "/api/catalog/events/{id}/sales/stream"): (WRITERS, fixed(f"/api/catalog/events/{event}/sales/stream")),
         ("GET", "/api/catalog/sessions/{id}/seats/stream"): (EVERYONE, fixed(f"/api/catalog/sessions/{session}/seats/stream")),
+        # A queue stream is opened by a visitor id from order-service; an unknown one is 404 for anyone.
+        ("GET", "/api/catalog/sessions/{id}/queue/stream"): (set(), fixed(
+            f"/api/catalog/sessions/{session}/queue/stream?visitor={uuid.uuid4().hex}")),
         # order-service: a guest's order is opened by its own secret, whoever calls; a
         # signed-in caller without it finds nothing.
         ("POST", "/api/sales/sessions/{id}/holds"): (EVERYONE, lambda: (
             f"/api/sales/sessions/{session}/holds", {"seats": [w.next_seat()], "buyer_id": f"suite-{uuid.uuid4().hex[:12]}"}, {})),
+        # The waiting room: its state, joining (409: the suite's session has no room) and one's
+        # place are public; its figures are for the event's organisers.
+        ("GET", "/api/sales/sessions/{id}/queue"): (EVERYONE, fixed(f"/api/sales/sessions/{session}/queue")),
+        ("POST", "/api/sales/sessions/{id}/queue"): (EVERYONE, lambda: (
+            f"/api/sales/sessions/{session}/queue", {"buyer_id": f"suite-{uuid.uuid4().hex[:12]}"}, {})),
+        ("GET", "/api/sales/sessions/{id}/queue/me"): (EVERYONE, lambda: (
+            f"/api/sales/sessions/{session}/queue/me?buyer_id=suite-{uuid.uuid4().hex[:12]}", None, {})),
+        ("GET", "/api/sales/sessions/{id}/queue/stats"): (WRITERS, fixed(f"/api/sales/sessions/{session}/queue/stats")),
         ("DELETE", "/api/sales/holds/{token}"): (EVERYONE, guest_hold("")),
         ("POST", "/api/sales/holds/{token}/extend"): (EVERYONE, guest_hold("/extend")),
         ("POST", "/api/sales/orders"): (EVERYONE, new_guest_order_body),
