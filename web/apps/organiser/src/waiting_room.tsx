@@ -288,7 +288,7 @@ function LivePanel({ sessionId }: { sessionId: string }) {
             />
             <Figure
               label="Average wait"
-              value={formatWait(stats.average_wait_seconds)}
+              value={stats.admitted_total > 0 ? formatWait(stats.average_wait_seconds) : '—'}
               testId="average-wait"
             />
             <Figure
