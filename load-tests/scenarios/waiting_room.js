@@ -169,7 +169,8 @@ function admit(data, visitor, place) {
 }
 
 export function visitors(data) {
-  const player = exec.vu.idInTest - 1;
+  // 0..PLAYERS-1 whatever VU ids the observer took: one iteration per player.
+  const player = exec.scenario.iterationInTest;
   const mine = [];
   for (let n = 0; n < PER_PLAYER; n++) {
     const index = player * PER_PLAYER + n;
