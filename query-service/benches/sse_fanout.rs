@@ -2,10 +2,12 @@
 //! holds the way order-service does, and reports hold → client latency and the server's
 //! memory per open stream.
 //!
+//! A `cargo bench` target rather than a binary, so building the services (`--bins`, as
+//! `devstack/stack up` does) leaves it out:
+//!
 //! ```sh
-//! cargo build --release -p query-service --bins
-//! target/release/sse_fanout_bench --clients 1000
-//! target/release/sse_fanout_bench --clients 10000 --holds 20   # needs ~10,100 descriptors
+//! cargo bench -p query-service --bench sse_fanout -- --clients 1000
+//! cargo bench -p query-service --bench sse_fanout -- --clients 10000 --holds 20   # needs ~10,100 descriptors
 //! ```
 
 use std::collections::BTreeMap;
@@ -28,7 +30,7 @@ use uuid::Uuid;
 /// file descriptor: the benchmark and the server each need a little more than `--clients`
 /// of them (see `ulimit -n`; raise it with e.g. `ulimit -n 65536` where the hard limit allows).
 #[derive(Debug, Parser)]
-#[command(name = "sse_fanout_bench")]
+#[command(name = "sse_fanout")]
 struct Args {
     /// Open streams (e.g. 1000, 5000, 10000).
     #[arg(long, default_value_t = 1_000)]
@@ -42,7 +44,7 @@ struct Args {
     /// Streams being opened at once.
     #[arg(long, default_value_t = 200)]
     connect_concurrency: usize,
-    /// The query-service binary (default: the one next to this benchmark).
+    /// The query-service binary (default: the one cargo built with this benchmark).
     #[arg(long)]
     server: Option<PathBuf>,
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:16379/")]
@@ -52,6 +54,9 @@ struct Args {
     /// How long to wait for every client to see every hold, in seconds.
     #[arg(long, default_value_t = 60)]
     deadline_secs: u64,
+    /// Passed by `cargo bench` to every benchmark target; nothing to do with it here.
+    #[arg(long, hide = true)]
+    bench: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -63,10 +68,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     check_descriptors(args.clients)?;
     let server_binary = match &args.server {
         Some(path) => path.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("the benchmark's directory")?
-            .join("query-service"),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_query-service")),
     };
     let prefix = format!("bench:{}:", Uuid::new_v4().simple());
     let keys = HoldKeys::new(prefix.as_str());
