@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use shared_dto::layout::Layout;
+use shared_dto::status::SessionStatus;
 use sqlx::PgPool;
 use sqlx::types::Json;
 use tokio::sync::OnceCell;
@@ -124,7 +125,9 @@ pub struct SaleSession {
 impl SaleSession {
     /// Only a session that is on sale, inside its sales window, sells.
     pub fn ensure_on_sale(&self, now: DateTime<Utc>) -> Result<(), NotOnSale> {
-        if self.status != "ON_SALE" {
+        // The column spells it `on_sale` since the statuses agreed on lower case; either
+        // spelling reads.
+        if SessionStatus::from_db_str(&self.status) != Ok(SessionStatus::OnSale) {
             return Err(NotOnSale::Status(self.status.clone()));
         }
         if now < self.sales_start_at {
