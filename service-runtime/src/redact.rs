@@ -15,10 +15,7 @@ const SECRET_PARAMETERS: [&str; 3] = ["password", "sslpassword", "authmechanismp
 /// `raw` with the password of every URL in it masked; a comma-separated list of URLs (the
 /// seed nodes of a Redis Cluster) keeps its shape. Text that is not a URL is returned as is.
 pub fn url(raw: &str) -> String {
-    raw.split(',')
-        .map(one_url)
-        .collect::<Vec<_>>()
-        .join(",")
+    raw.split(',').map(one_url).collect::<Vec<_>>().join(",")
 }
 
 fn one_url(raw: &str) -> String {
@@ -145,10 +142,7 @@ mod tests {
     fn a_secret_never_shows_its_value_in_debug_output() {
         let secret: Secret = "whsec_live".parse().expect("any string parses");
         assert_eq!(format!("{secret:?}"), "Secret(..)");
-        assert_eq!(
-            format!("{:?}", Some(secret.clone())),
-            "Some(Secret(..))"
-        );
+        assert_eq!(format!("{:?}", Some(secret.clone())), "Some(Secret(..))");
         assert_eq!(secret.expose(), "whsec_live");
     }
 }
