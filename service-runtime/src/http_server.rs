@@ -6,18 +6,19 @@ use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::{Extension, Router};
 use futures::StreamExt;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
+use crate::client_ip::TrustedProxies;
 use crate::trace_context;
 
 /// Listening options shared by every service.
@@ -31,12 +32,18 @@ pub struct ServerArgs {
     /// 408. A streaming body (SSE) is not bounded by it once its head is sent.
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Proxies whose `X-Forwarded-For` is believed when working out a client's address
+    /// (comma-separated networks or addresses; loopback always): in a cluster, the ingress
+    /// pods' network, or every buyer would share the ingress's address.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A bound listener waiting for its router.
 pub struct HttpServer {
     listener: TcpListener,
     request_timeout: Duration,
+    trusted_proxies: TrustedProxies,
 }
 
 impl HttpServer {
@@ -45,6 +52,7 @@ impl HttpServer {
         Ok(Self {
             listener,
             request_timeout: Duration::from_secs(args.request_timeout_secs),
+            trusted_proxies: args.trusted_proxies.clone(),
         })
     }
 
@@ -61,6 +69,7 @@ impl HttpServer {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = router
+            .layer(Extension(self.trusted_proxies.clone()))
             .layer(middleware::from_fn(record_http_metrics))
             .layer(middleware::from_fn(close_if_body_unread))
             .layer(TimeoutLayer::with_status_code(

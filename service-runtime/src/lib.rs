@@ -12,6 +12,7 @@
 #[cfg(feature = "oidc")]
 pub mod auth;
 pub mod backoff;
+pub mod client_ip;
 pub mod engine;
 pub mod http_server;
 pub mod json_body;
@@ -29,6 +30,7 @@ pub mod telemetry;
 pub mod trace_context;
 
 pub use backoff::Backoff;
+pub use client_ip::{ClientIp, TrustedProxies};
 pub use http_server::{HttpServer, ServerArgs};
 pub use json_body::JsonBody;
 pub use operations::{Readiness, operations_router};

@@ -17,6 +17,7 @@ async fn serve() -> (String, tokio::sync::oneshot::Sender<()>) {
     let args = ServerArgs {
         listen: Some("127.0.0.1:0".parse().expect("an address")),
         request_timeout_secs: 10,
+        trusted_proxies: Default::default(),
     };
     let server = HttpServer::bind(&args, "127.0.0.1:0".parse().expect("an address"))
         .await

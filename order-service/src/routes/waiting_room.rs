@@ -16,8 +16,8 @@ use uuid::Uuid;
 use crate::buyer::Buyer;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::waiting_room::client_address::ClientAddress;
 use crate::waiting_room::{self, JoinOutcome, Ticket};
+use service_runtime::ClientIp;
 
 /// A session's waiting room as anyone may see it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -148,7 +148,7 @@ pub async fn room_state(
 pub async fn join_queue(
     State(state): State<AppState>,
     OptionalAuthenticated(principal): OptionalAuthenticated,
-    ClientAddress(client): ClientAddress,
+    ClientIp(client): ClientIp,
     Path(session_id): Path<Uuid>,
     JsonBody(request): JsonBody<JoinQueue>,
 ) -> Result<(StatusCode, Json<QueueTicket>), ApiError> {

@@ -10,7 +10,6 @@
 //! a restart or another replica carries on where the last one stopped.
 
 pub mod admission;
-pub mod client_address;
 pub mod pass;
 pub mod queue;
 pub mod room;
