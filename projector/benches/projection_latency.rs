@@ -66,6 +66,9 @@ async fn main() -> anyhow::Result<()> {
         mongo.database.name(),
         "--group-id",
         &group,
+        // As the baseline's consumer waits, so that the two differ only by the projection.
+        "--fetch-wait-ms",
+        "20",
     ])?;
     let app = projector::App::build(config).await?;
     let _projector = RunningService::spawn(app.local_addr(), |stop| app.run_until(stop));

@@ -137,8 +137,8 @@ pub fn consumer(
         // arrives, so there it only sets how often an idle consumer asks. The local broker
         // (tansu) answers only when the wait is over, so there it also delays every change by
         // up to this much: 20 ms kept it busy at ~5% of a core answering empty fetches of the
-        // nine topics; 250 ms costs ~1% (load-tests/README.md, idle stack).
-        .set("fetch.wait.max.ms", "250")
+        // nine topics; 250 ms (the default) costs ~1% (load-tests/README.md, idle stack).
+        .set("fetch.wait.max.ms", args.fetch_wait_ms.to_string())
         .set("statistics.interval.ms", "5000")
         .create_with_context(context)?;
     let topics = topics(&args.topic_prefix);
