@@ -133,23 +133,25 @@ healthy_smtp() { exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT" && read -r -t 2 banner 
 url_smtp() { echo "$SMTP_URL (mail lands in $DATA/mail)"; }
 
 # --- Reverse proxy: one origin for every service.
+# render_proxy_config [FILE]: the template with this stack's values, checked by nginx, written
+# to FILE (default: the config the proxy runs with).
 render_proxy_config() {
+  local out=${1:-$STATE/proxy/nginx.conf}
   mkdir -p "$STATE/proxy" "$DATA/proxy"
-  sed -e "s|@STATE@|$STATE|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
-    -e "s|@COMMAND_PORT@|$COMMAND_PORT|g" -e "s|@QUERY_PORT@|$QUERY_PORT|g" -e "s|@ORDER_PORT@|$ORDER_PORT|g" \
-    "$DEVSTACK/proxy/nginx.conf.template" >"$STATE/proxy/nginx.conf"
-  nginx -t -q -c "$STATE/proxy/nginx.conf" -p "$STATE/proxy" >>"$LOGS/proxy.log" 2>&1 \
-    || fail "the rendered nginx config is invalid; see $LOGS/proxy.log"
+  # The hard limit is what an unprivileged nginx may raise itself to; some is kept for its files.
+  local open_files
+  open_files=$(ulimit -Hn)
+  [[ $open_files =~ ^[0-9]+$ ]] && ((open_files <= 65536)) || open_files=65536
+  local connections=$((open_files > 2048 ? open_files - 1024 : 1024))
+  sed -e "s|@OPEN_FILES@|$open_files|g" -e "s|@CONNECTIONS@|$connections|g" -e "s|@STATE@|$STATE|g" \
+    -e "s|@ROOT@|$ROOT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" -e "s|@COMMAND_PORT@|$COMMAND_PORT|g" \
+    -e "s|@QUERY_PORT@|$QUERY_PORT|g" -e "s|@ORDER_PORT@|$ORDER_PORT|g" \
+    "$DEVSTACK/proxy/nginx.conf.template" >"$out"
+  nginx -t -q -c "$out" -p "$STATE/proxy" >>"$LOGS/proxy.log" 2>&1
 }
 start_proxy() {
-  render_proxy_config
+  render_proxy_config || fail "the rendered nginx config is invalid; see $LOGS/proxy.log"
   spawn proxy nginx -c "$STATE/proxy/nginx.conf" -p "$STATE/proxy" -g 'daemon off;'
-}
-# reload_proxy: picks up template changes without dropping open connections.
-reload_proxy() {
-  render_proxy_config
-  nginx -s reload -c "$STATE/proxy/nginx.conf" -p "$STATE/proxy" >>"$LOGS/proxy.log" 2>&1 \
-    || fail "nginx did not reload; see $LOGS/proxy.log"
 }
 healthy_proxy() { http_ok "http://127.0.0.1:$PROXY_PORT/healthz"; }
 url_proxy() { echo "http://127.0.0.1:$PROXY_PORT/"; }

@@ -49,10 +49,7 @@ prepare_web() {
 # so a changed template takes effect without restarting anything else.
 reload_proxy() {
   is_running proxy || fail "the proxy is not running; start it with devstack/stack up"
-  sed -e "s|@STATE@|$STATE|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
-    -e "s|@COMMAND_PORT@|$COMMAND_PORT|g" -e "s|@QUERY_PORT@|$QUERY_PORT|g" -e "s|@ORDER_PORT@|$ORDER_PORT|g" \
-    "$DEVSTACK/proxy/nginx.conf.template" >"$STATE/proxy/nginx.conf.next"
-  nginx -t -q -c "$STATE/proxy/nginx.conf.next" -p "$STATE/proxy" >>"$LOGS/proxy.log" 2>&1 \
+  render_proxy_config "$STATE/proxy/nginx.conf.next" \
     || fail "the rendered nginx config is invalid; see $LOGS/proxy.log (the running proxy is unchanged)"
   mv "$STATE/proxy/nginx.conf.next" "$STATE/proxy/nginx.conf"
   nginx -s reload -c "$STATE/proxy/nginx.conf" -p "$STATE/proxy" || fail "nginx did not accept the reload"
