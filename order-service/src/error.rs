@@ -149,8 +149,12 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        if let sqlx::Error::RowNotFound = error {
-            return Self::NotFound;
+        match error {
+            sqlx::Error::RowNotFound => return Self::NotFound,
+            // Every connection busy past the pool's timeout: a flash sale's peak, not a fault of
+            // the request; 503 tells the buyer's app to retry.
+            sqlx::Error::PoolTimedOut => return Self::Busy(error.to_string()),
+            _ => {}
         }
         let sqlx::Error::Database(db) = &error else {
             return Self::Internal(error.to_string());
@@ -288,6 +292,29 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy is momentary: a second spreads the retries of a peak without losing the buyer.
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_with_no_free_connection_is_busy_not_a_fault() {
+        let response = ApiError::from(sqlx::Error::PoolTimedOut).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers().get(axum::http::header::RETRY_AFTER),
+            Some(&axum::http::HeaderValue::from_static("1"))
+        );
     }
 }
