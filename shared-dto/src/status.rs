@@ -1,5 +1,5 @@
-//! The life-cycle states of events, sessions, orders, payments and tickets, in one place so
-//! every crate compares enums rather than strings.
+//! The life-cycle states of events, sessions, orders, payments, tickets and refunds, in one
+//! place so every crate compares enums rather than strings.
 //!
 //! Each status has two spellings: its wire spelling (`as_str`, `Display`, `FromStr`, serde),
 //! which is what the HTTP APIs and the read models show, and its column spelling
@@ -215,6 +215,19 @@ status! {
     }
 }
 
+status! {
+    /// Money owed back for some tickets of an order: `pending` until the payment provider has
+    /// returned it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[serde(rename_all = "snake_case")]
+    RefundStatus, kind = "refund status", pg_type = "text",
+    {
+        Pending = "pending" / "pending",
+        Refunded = "refunded" / "refunded",
+    }
+}
+
 /// Serde for a session status *column* as Debezium streams it (`on_sale`): reads either
 /// spelling, so change events written before the columns turned lower case still replay,
 /// and writes the column spelling. Use with `#[serde(with = "session_status_column")]`.
@@ -263,6 +276,9 @@ mod tests {
         for status in TicketStatus::ALL {
             assert_eq!(status.to_string().parse::<TicketStatus>(), Ok(*status));
         }
+        for status in RefundStatus::ALL {
+            assert_eq!(status.to_string().parse::<RefundStatus>(), Ok(*status));
+        }
         for status in EventStatus::ALL {
             assert_eq!(status.to_string().parse::<EventStatus>(), Ok(*status));
         }
@@ -309,6 +325,9 @@ mod tests {
             .iter()
             .for_each(|s| same(s.as_str(), s.as_db_str()));
         TicketStatus::ALL
+            .iter()
+            .for_each(|s| same(s.as_str(), s.as_db_str()));
+        RefundStatus::ALL
             .iter()
             .for_each(|s| same(s.as_str(), s.as_db_str()));
         for status in PaymentStatus::ALL {
