@@ -5,13 +5,13 @@
 //! at the same instant admit one person.
 
 use chrono::{DateTime, Utc};
-use sqlx::types::Json;
+use shared_dto::status::{OrderStatus, TicketStatus};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 /// A ticket as order-service stores it (the projector reads the same table's changes as
 /// `shared_dto::rows::TicketChangeRow`).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct StoredTicket {
     pub ticket_id: Uuid,
     pub order_id: Uuid,
@@ -23,7 +23,7 @@ pub struct StoredTicket {
     pub price_minor: i64,
     pub currency: String,
     pub holder_name: String,
-    pub status: String,
+    pub status: TicketStatus,
     pub issued_at: DateTime<Utc>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_in_gate: Option<String>,
@@ -33,10 +33,6 @@ pub struct StoredTicket {
     pub ticket_number: String,
 }
 
-const TICKET_COLUMNS: &str = "ticket_id, order_id, event_id, session_id, seat_id, block_id, \
-    tier_id, price_minor, currency, holder_name, status, issued_at, checked_in_at, checked_in_gate, \
-    refund_id, ticket_number";
-
 /// Pays and tickets a pending (or revived) order in one statement: the order becomes
 /// `ticketed` (paid now), one ticket is issued per live item at the price paid for it, and a
 /// reserved discount use is redeemed. Fails on `ticket_session_seat_key` when a seat is
@@ -45,9 +41,10 @@ pub async fn issue_paid(
     conn: &mut PgConnection,
     order_id: Uuid,
 ) -> Result<Vec<StoredTicket>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "with ordered as (
-             update purchase_order set status = 'ticketed', paid_at = coalesce(paid_at, now()),
+    sqlx::query_as!(
+        StoredTicket,
+        r#"with ordered as (
+             update purchase_order set status = $2, paid_at = coalesce(paid_at, now()),
                                        ticketed_at = now()
              where order_id = $1
              returning order_id, event_id, currency, buyer_name
@@ -62,9 +59,12 @@ pub async fn issue_paid(
          from order_item i join ordered o using (order_id)
          where i.live
          order by i.seat_id nulls last, i.order_item_id
-         returning {TICKET_COLUMNS}"
-    ))
-    .bind(order_id)
+         returning ticket_id, order_id, event_id, session_id, seat_id, block_id, tier_id,
+                   price_minor, currency, holder_name, status as "status: TicketStatus",
+                   issued_at, checked_in_at, checked_in_gate, refund_id, ticket_number"#,
+        order_id,
+        OrderStatus::Ticketed.as_db_str(),
+    )
     .fetch_all(conn)
     .await
 }
@@ -73,11 +73,15 @@ pub async fn of_order(
     executor: impl PgExecutor<'_>,
     order_id: Uuid,
 ) -> Result<Vec<StoredTicket>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {TICKET_COLUMNS} from ticket where order_id = $1
-         order by seat_id nulls last, ticket_id"
-    ))
-    .bind(order_id)
+    sqlx::query_as!(
+        StoredTicket,
+        r#"select ticket_id, order_id, event_id, session_id, seat_id, block_id, tier_id,
+                  price_minor, currency, holder_name, status as "status: TicketStatus",
+                  issued_at, checked_in_at, checked_in_gate, refund_id, ticket_number
+           from ticket where order_id = $1
+           order by seat_id nulls last, ticket_id"#,
+        order_id,
+    )
     .fetch_all(executor)
     .await
 }
@@ -86,25 +90,24 @@ pub async fn of_customer(
     executor: impl PgExecutor<'_>,
     subject: &str,
 ) -> Result<Vec<StoredTicket>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {} from ticket t join purchase_order o using (order_id)
-         where o.customer_subject = $1
-         order by t.issued_at desc, t.seat_id nulls last limit 1000",
-        TICKET_COLUMNS
-            .split(", ")
-            .map(|column| format!("t.{column}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-    .bind(subject)
+    sqlx::query_as!(
+        StoredTicket,
+        r#"select t.ticket_id, t.order_id, t.event_id, t.session_id, t.seat_id, t.block_id,
+                  t.tier_id, t.price_minor, t.currency, t.holder_name,
+                  t.status as "status: TicketStatus", t.issued_at, t.checked_in_at,
+                  t.checked_in_gate, t.refund_id, t.ticket_number
+           from ticket t join purchase_order o using (order_id)
+           where o.customer_subject = $1
+           order by t.issued_at desc, t.seat_id nulls last limit 1000"#,
+        subject,
+    )
     .fetch_all(executor)
     .await
 }
 
 /// A ticket with what a gate needs to decide and to show.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct GateTicket {
-    #[sqlx(flatten)]
     pub ticket: StoredTicket,
     pub organisation_id: Uuid,
     pub tier_name: Option<String>,
@@ -114,17 +117,40 @@ pub async fn for_gate(
     executor: impl PgExecutor<'_>,
     ticket_id: Uuid,
 ) -> Result<Option<GateTicket>, sqlx::Error> {
-    sqlx::query_as(
-        "select t.ticket_id, t.order_id, t.event_id, t.session_id, t.seat_id, t.block_id,
-                t.tier_id, t.price_minor, t.currency, t.holder_name, t.status, t.issued_at,
-                t.checked_in_at, t.checked_in_gate, t.refund_id, t.ticket_number, e.organisation_id,
-                tr.name as tier_name
-         from ticket t join event e using (event_id) left join tier tr using (tier_id)
-         where t.ticket_id = $1",
+    let row = sqlx::query!(
+        r#"select t.ticket_id, t.order_id, t.event_id, t.session_id, t.seat_id, t.block_id,
+                  t.tier_id, t.price_minor, t.currency, t.holder_name,
+                  t.status as "status: TicketStatus", t.issued_at, t.checked_in_at,
+                  t.checked_in_gate, t.refund_id, t.ticket_number, e.organisation_id,
+                  tr.name as "tier_name?"
+           from ticket t join event e using (event_id) left join tier tr using (tier_id)
+           where t.ticket_id = $1"#,
+        ticket_id,
     )
-    .bind(ticket_id)
     .fetch_optional(executor)
-    .await
+    .await?;
+    Ok(row.map(|row| GateTicket {
+        ticket: StoredTicket {
+            ticket_id: row.ticket_id,
+            order_id: row.order_id,
+            event_id: row.event_id,
+            session_id: row.session_id,
+            seat_id: row.seat_id,
+            block_id: row.block_id,
+            tier_id: row.tier_id,
+            price_minor: row.price_minor,
+            currency: row.currency,
+            holder_name: row.holder_name,
+            status: row.status,
+            issued_at: row.issued_at,
+            checked_in_at: row.checked_in_at,
+            checked_in_gate: row.checked_in_gate,
+            refund_id: row.refund_id,
+            ticket_number: row.ticket_number,
+        },
+        organisation_id: row.organisation_id,
+        tier_name: row.tier_name,
+    }))
 }
 
 /// The ticket a number names, if any (`number` in its stored form).
@@ -132,10 +158,12 @@ pub async fn numbered(
     executor: impl PgExecutor<'_>,
     number: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("select ticket_id from ticket where ticket_number = $1")
-        .bind(number)
-        .fetch_optional(executor)
-        .await
+    sqlx::query_scalar!(
+        "select ticket_id from ticket where ticket_number = $1",
+        number
+    )
+    .fetch_optional(executor)
+    .await
 }
 
 /// A session's owners: its event and the event's organisation.
@@ -143,18 +171,19 @@ pub async fn session_owner(
     executor: impl PgExecutor<'_>,
     session_id: Uuid,
 ) -> Result<Option<(Uuid, Uuid)>, sqlx::Error> {
-    sqlx::query_as(
+    let row = sqlx::query!(
         "select s.event_id, e.organisation_id from session s join event e using (event_id)
          where s.session_id = $1",
+        session_id,
     )
-    .bind(session_id)
     .fetch_optional(executor)
-    .await
+    .await?;
+    Ok(row.map(|row| (row.event_id, row.organisation_id)))
 }
 
 /// What a gate keeps of one ticket to decide offline: no buyer data beyond the name printed
 /// on the ticket.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ManifestTicket {
     pub ticket_id: Uuid,
     pub ticket_number: String,
@@ -163,7 +192,7 @@ pub struct ManifestTicket {
     pub tier_id: Uuid,
     pub tier_name: Option<String>,
     pub holder_name: String,
-    pub status: String,
+    pub status: TicketStatus,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_in_gate: Option<String>,
 }
@@ -172,30 +201,45 @@ pub async fn manifest(
     executor: impl PgExecutor<'_>,
     session_id: Uuid,
 ) -> Result<Vec<ManifestTicket>, sqlx::Error> {
-    sqlx::query_as(
-        "select t.ticket_id, t.ticket_number, t.seat_id, t.block_id, t.tier_id, tr.name as tier_name,
-                t.holder_name, t.status, t.checked_in_at, t.checked_in_gate
-         from ticket t left join tier tr using (tier_id)
-         where t.session_id = $1
-         order by t.seat_id nulls last, t.ticket_id",
+    sqlx::query_as!(
+        ManifestTicket,
+        r#"select t.ticket_id, t.ticket_number, t.seat_id, t.block_id, t.tier_id,
+                  tr.name as "tier_name?", t.holder_name, t.status as "status: TicketStatus",
+                  t.checked_in_at, t.checked_in_gate
+           from ticket t left join tier tr using (tier_id)
+           where t.session_id = $1
+           order by t.seat_id nulls last, t.ticket_id"#,
+        session_id,
     )
-    .bind(session_id)
     .fetch_all(executor)
     .await
 }
 
-/// A session's valid tickets grouped by the gate that admitted them (`None`: not admitted, or
-/// admitted with no gate recorded): how many, and how many of them are admitted.
+/// A session's valid tickets admitted at one gate (`None`: not admitted, or admitted with no
+/// gate recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateTally {
+    pub gate: Option<String>,
+    /// Valid tickets in this group.
+    pub tickets: i64,
+    /// How many of them are admitted.
+    pub admitted: i64,
+}
+
+/// A session's valid tickets grouped by the gate that admitted them.
 pub async fn gate_tallies(
     executor: impl PgExecutor<'_>,
     session_id: Uuid,
-) -> Result<Vec<(Option<String>, i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "select checked_in_gate, count(*), count(checked_in_at) from ticket
-         where session_id = $1 and status = 'valid'
-         group by checked_in_gate",
+) -> Result<Vec<GateTally>, sqlx::Error> {
+    sqlx::query_as!(
+        GateTally,
+        r#"select checked_in_gate as gate, count(*) as "tickets!", count(checked_in_at) as "admitted!"
+           from ticket
+           where session_id = $1 and status = $2
+           group by checked_in_gate"#,
+        session_id,
+        TicketStatus::Valid.as_db_str(),
     )
-    .bind(session_id)
     .fetch_all(executor)
     .await
 }
@@ -206,13 +250,14 @@ pub async fn admit(
     ticket_id: Uuid,
     gate: &str,
 ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    sqlx::query_scalar(
-        "update ticket set checked_in_at = now(), checked_in_gate = $2
-         where ticket_id = $1 and checked_in_at is null and status = 'valid'
-         returning checked_in_at",
+    sqlx::query_scalar!(
+        r#"update ticket set checked_in_at = now(), checked_in_gate = $2
+           where ticket_id = $1 and checked_in_at is null and status = $3
+           returning checked_in_at as "checked_in_at!""#,
+        ticket_id,
+        gate,
+        TicketStatus::Valid.as_db_str(),
     )
-    .bind(ticket_id)
-    .bind(gate)
     .fetch_optional(executor)
     .await
 }
@@ -227,14 +272,15 @@ pub async fn admit_offline(
     gate: &str,
     scanned_at: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    sqlx::query_scalar(
-        "update ticket set checked_in_at = $3, checked_in_gate = $2
-         where ticket_id = $1 and checked_in_at is null and status = 'valid'
-         returning checked_in_at",
+    sqlx::query_scalar!(
+        r#"update ticket set checked_in_at = $3, checked_in_gate = $2
+           where ticket_id = $1 and checked_in_at is null and status = $4
+           returning checked_in_at as "checked_in_at!""#,
+        ticket_id,
+        gate,
+        scanned_at,
+        TicketStatus::Valid.as_db_str(),
     )
-    .bind(ticket_id)
-    .bind(gate)
-    .bind(scanned_at)
     .fetch_optional(executor)
     .await
 }
@@ -255,20 +301,20 @@ pub async fn record_scan(
     executor: impl PgExecutor<'_>,
     scan: &NewScan<'_>,
 ) -> Result<bool, sqlx::Error> {
-    let written = sqlx::query(
+    let written = sqlx::query!(
         "insert into ticket_scan (ticket_scan_id, ticket_id, scanned_by, client_scan_id, gate,
                                   scanned_at, outcome, result)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (scanned_by, client_scan_id) where client_scan_id is not null do nothing",
+        Uuid::new_v4(),
+        scan.ticket_id,
+        scan.scanned_by,
+        scan.client_scan_id,
+        scan.gate,
+        scan.scanned_at,
+        scan.outcome,
+        scan.result,
     )
-    .bind(Uuid::new_v4())
-    .bind(scan.ticket_id)
-    .bind(scan.scanned_by)
-    .bind(scan.client_scan_id)
-    .bind(scan.gate)
-    .bind(scan.scanned_at)
-    .bind(scan.outcome)
-    .bind(Json(scan.result))
     .execute(executor)
     .await?
     .rows_affected();
@@ -281,12 +327,11 @@ pub async fn stored_scan(
     scanned_by: &str,
     client_scan_id: &str,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    let stored: Option<Json<serde_json::Value>> = sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select result from ticket_scan where scanned_by = $1 and client_scan_id = $2",
+        scanned_by,
+        client_scan_id,
     )
-    .bind(scanned_by)
-    .bind(client_scan_id)
     .fetch_optional(executor)
-    .await?;
-    Ok(stored.map(|json| json.0))
+    .await
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use minijinja::{Environment, context};
 use serde::Serialize;
 use shared_dto::money::{Currency, Money};
+use shared_dto::status::TicketStatus;
 use sqlx::PgPool;
 
 use crate::data::mail::{self, MailKind, OutboxRow};
@@ -165,7 +166,7 @@ pub async fn compose(
             let mut images = Vec::new();
             let mut lines = Vec::new();
             // Only tickets that still admit get a code (one refunded meanwhile does not).
-            for ticket in all_tickets.iter().filter(|ticket| ticket.status == "valid") {
+            for ticket in all_tickets.iter().filter(|ticket| ticket.status == TicketStatus::Valid) {
                 let cid = match signer.code(ticket) {
                     Some(code) => {
                         let content_id = format!("ticket-{}@boxoffice", ticket.ticket_id.simple());

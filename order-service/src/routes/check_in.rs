@@ -17,6 +17,7 @@ use service_runtime::JsonBody;
 use service_runtime::auth::{Authenticated, Principal};
 use service_runtime::params::Path;
 use shared_dto::seat_hold::{SalesActivity, SalesActivityKind};
+use shared_dto::status::TicketStatus;
 use shared_dto::ticket_qr;
 use uuid::Uuid;
 
@@ -320,7 +321,7 @@ pub async fn scan_ticket(
                 .await?
                 .ok_or(ApiError::NotFound)?;
             let row = current.ticket;
-            if row.status != "valid" {
+            if row.status != TicketStatus::Valid {
                 record(
                     &state,
                     &principal,
@@ -335,7 +336,7 @@ pub async fn scan_ticket(
                     "ticket_not_valid",
                     format!("this ticket is {}", row.status),
                 )
-                .with("status", row.status));
+                .with("status", row.status.as_str()));
             }
             record(
                 &state,
@@ -536,7 +537,7 @@ async fn offline_scan(
             let current = tickets::for_gate(&mut *tx, ticket_id)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            if current.ticket.status == "valid" {
+            if current.ticket.status == TicketStatus::Valid {
                 result.outcome = "already_admitted".to_owned();
                 result.admitted_at = current.ticket.checked_in_at;
                 result.admitted_gate = current.ticket.checked_in_gate;
@@ -656,8 +657,8 @@ pub struct ManifestEntry {
     pub tier_name: Option<String>,
     /// The name printed on the ticket.
     pub holder_name: String,
-    /// `valid`, `refunded` or `void`; only a valid ticket enters.
-    pub status: String,
+    /// Only a `valid` ticket enters.
+    pub status: TicketStatus,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub gate: Option<String>,
 }
@@ -687,7 +688,7 @@ pub async fn session_manifest(
     let tickets = rows
         .into_iter()
         .map(|row| {
-            if row.status == "valid" {
+            if row.status == TicketStatus::Valid {
                 expected += 1;
                 if row.checked_in_at.is_some() {
                     admitted += 1;
@@ -787,8 +788,12 @@ pub async fn session_counts(
     let generated_at = Utc::now();
     let (mut expected, mut admitted) = (0, 0);
     let mut gates = BTreeMap::new();
-    for (gate, tickets, entered) in tickets::gate_tallies(&state.pool, session_id).await? {
-        let (tickets, entered) = (tickets.unsigned_abs(), entered.unsigned_abs());
+    for tally in tickets::gate_tallies(&state.pool, session_id).await? {
+        let (gate, tickets, entered) = (
+            tally.gate,
+            tally.tickets.unsigned_abs(),
+            tally.admitted.unsigned_abs(),
+        );
         expected += tickets;
         admitted += entered;
         if let Some(gate) = gate

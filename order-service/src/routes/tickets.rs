@@ -8,6 +8,7 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use service_runtime::auth::Authenticated;
+use shared_dto::status::TicketStatus;
 use shared_dto::ticket_qr;
 use uuid::Uuid;
 
@@ -36,8 +37,8 @@ pub struct Ticket {
     pub price_minor: i64,
     pub currency: String,
     pub holder_name: String,
-    /// `valid`, `refunded` or `void`.
-    pub status: String,
+    /// Only a `valid` ticket enters.
+    pub status: TicketStatus,
     pub issued_at: DateTime<Utc>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_in_gate: Option<String>,
@@ -60,11 +61,11 @@ impl Ticket {
             price_minor: row.price_minor,
             currency: row.currency.clone(),
             holder_name: row.holder_name.clone(),
-            status: row.status.clone(),
+            status: row.status,
             issued_at: row.issued_at,
             checked_in_at: row.checked_in_at,
             checked_in_gate: row.checked_in_gate.clone(),
-            qr: (row.status == "valid").then(|| signer.code(row)).flatten(),
+            qr: (row.status == TicketStatus::Valid).then(|| signer.code(row)).flatten(),
         }
     }
 }
