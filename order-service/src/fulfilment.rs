@@ -375,7 +375,7 @@ pub fn hold_record(order: &OrderRow, items: &[ItemRow], expires_at: DateTime<Utc
 /// Returns a payment owed back. Leaves it `refund_pending` (for the sweeper) when the
 /// provider cannot be asked now.
 pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), FulfilmentError> {
-    if payment.status != "refund_pending" {
+    if payment.status != shared_dto::status::PaymentStatus::RefundPending {
         return Ok(());
     }
     if payment.amount_minor > 0 {

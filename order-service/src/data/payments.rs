@@ -3,12 +3,17 @@
 //! `processing` → `succeeded` | `failed`; `succeeded` → `refund_pending` → `refunded`. A
 //! provider can report success after we gave up on an attempt (a webhook after a timeout),
 //! so `failed` → `succeeded` is allowed too. At most one attempt per order is `processing`.
+//!
+//! A status the code sets or asks for is bound as a [`PaymentStatus`]; the states a query
+//! filters on stay literals in its SQL, where the planner matches them against the partial
+//! indexes (`payment_one_active_per_order`, `payment_unsettled_idx`).
 
 use chrono::{DateTime, Utc};
+use shared_dto::status::PaymentStatus;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PaymentRow {
     pub payment_id: Uuid,
     pub order_id: Uuid,
@@ -16,7 +21,7 @@ pub struct PaymentRow {
     pub provider_reference: Option<String>,
     pub amount_minor: i64,
     pub currency: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub failure_code: Option<String>,
     pub failure_message: Option<String>,
     pub refund_reference: Option<String>,
@@ -24,8 +29,20 @@ pub struct PaymentRow {
     pub updated_at: DateTime<Utc>,
 }
 
-const PAYMENT_COLUMNS: &str = "payment_id, order_id, provider, provider_reference, amount_minor, \
-    currency, status, failure_code, failure_message, refund_reference, created_at, updated_at";
+/// `query_as!` for a [`PaymentRow`]: every column of `payment`, then the rest of the query
+/// (`from` on) and its arguments.
+macro_rules! select_payments {
+    ($rest:tt $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            PaymentRow,
+            r#"select payment_id, order_id, provider, provider_reference, amount_minor,
+                      currency, status as "status: PaymentStatus", failure_code,
+                      failure_message, refund_reference, created_at, updated_at "#
+                + $rest
+            $(, $arg)*
+        )
+    };
+}
 
 /// Starts an attempt; fails on `payment_one_active_per_order` while another is processing.
 pub async fn start(
@@ -36,15 +53,15 @@ pub async fn start(
     amount_minor: i64,
     currency: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "insert into payment (payment_id, order_id, provider, amount_minor, currency)
          values ($1, $2, $3, $4, $5)",
+        payment_id,
+        order_id,
+        provider,
+        amount_minor,
+        currency,
     )
-    .bind(payment_id)
-    .bind(order_id)
-    .bind(provider)
-    .bind(amount_minor)
-    .bind(currency)
     .execute(conn)
     .await?;
     Ok(())
@@ -59,7 +76,7 @@ pub async fn start_for_pending(
     order_id: Uuid,
     provider: &str,
 ) -> Result<bool, sqlx::Error> {
-    let started = sqlx::query(
+    let started = sqlx::query!(
         "with payable as (
              select order_id, total_minor, currency from purchase_order
              where order_id = $2 and status = 'pending' and expires_at > now()
@@ -67,10 +84,10 @@ pub async fn start_for_pending(
          )
          insert into payment (payment_id, order_id, provider, amount_minor, currency)
          select $1, order_id, $3, total_minor, currency from payable",
+        payment_id,
+        order_id,
+        provider,
     )
-    .bind(payment_id)
-    .bind(order_id)
-    .bind(provider)
     .execute(executor)
     .await?
     .rows_affected();
@@ -81,12 +98,9 @@ pub async fn find(
     executor: impl PgExecutor<'_>,
     payment_id: Uuid,
 ) -> Result<Option<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {PAYMENT_COLUMNS} from payment where payment_id = $1"
-    ))
-    .bind(payment_id)
-    .fetch_optional(executor)
-    .await
+    select_payments!("from payment where payment_id = $1", payment_id)
+        .fetch_optional(executor)
+        .await
 }
 
 pub async fn find_by_reference(
@@ -94,32 +108,29 @@ pub async fn find_by_reference(
     provider: &str,
     reference: &str,
 ) -> Result<Option<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {PAYMENT_COLUMNS} from payment where provider = $1 and provider_reference = $2"
-    ))
-    .bind(provider)
-    .bind(reference)
+    select_payments!(
+        "from payment where provider = $1 and provider_reference = $2",
+        provider,
+        reference,
+    )
     .fetch_optional(executor)
     .await
 }
 
 pub async fn lock(conn: &mut PgConnection, payment_id: Uuid) -> Result<PaymentRow, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {PAYMENT_COLUMNS} from payment where payment_id = $1 for update"
-    ))
-    .bind(payment_id)
-    .fetch_one(conn)
-    .await
+    select_payments!("from payment where payment_id = $1 for update", payment_id)
+        .fetch_one(conn)
+        .await
 }
 
 pub async fn of_order(
     executor: impl PgExecutor<'_>,
     order_id: Uuid,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {PAYMENT_COLUMNS} from payment where order_id = $1 order by created_at"
-    ))
-    .bind(order_id)
+    select_payments!(
+        "from payment where order_id = $1 order by created_at",
+        order_id
+    )
     .fetch_all(executor)
     .await
 }
@@ -130,12 +141,12 @@ pub async fn set_reference(
     payment_id: Uuid,
     reference: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update payment set provider_reference = $2
          where payment_id = $1 and provider_reference is distinct from $2",
+        payment_id,
+        reference,
     )
-    .bind(payment_id)
-    .bind(reference)
     .execute(executor)
     .await?;
     Ok(())
@@ -149,15 +160,16 @@ pub async fn fail(
     code: &str,
     message: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update payment set status = 'failed', failure_code = $2, failure_message = $3,
+    sqlx::query!(
+        "update payment set status = $5, failure_code = $2, failure_message = $3,
                 provider_reference = coalesce($4, provider_reference)
          where payment_id = $1 and status = 'processing'",
+        payment_id,
+        code,
+        message,
+        reference,
+        PaymentStatus::Failed as _,
     )
-    .bind(payment_id)
-    .bind(code)
-    .bind(message)
-    .bind(reference)
     .execute(executor)
     .await?;
     Ok(())
@@ -168,13 +180,14 @@ pub async fn succeed(
     payment_id: Uuid,
     reference: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "update payment set status = 'succeeded', failure_code = null, failure_message = null,
+    sqlx::query!(
+        "update payment set status = $3, failure_code = null, failure_message = null,
                 provider_reference = coalesce($2, provider_reference)
          where payment_id = $1",
+        payment_id,
+        reference,
+        PaymentStatus::Succeeded as _,
     )
-    .bind(payment_id)
-    .bind(reference)
     .execute(conn)
     .await?;
     Ok(())
@@ -188,23 +201,27 @@ pub async fn succeed_unsettled(
     payment_id: Uuid,
     reference: Option<&str>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
-        "update payment set status = 'succeeded', failure_code = null, failure_message = null,
+    sqlx::query_scalar!(
+        "update payment set status = $3, failure_code = null, failure_message = null,
                 provider_reference = coalesce($2, provider_reference)
          where payment_id = $1 and status not in ('succeeded', 'refund_pending', 'refunded')
          returning order_id",
+        payment_id,
+        reference,
+        PaymentStatus::Succeeded as _,
     )
-    .bind(payment_id)
-    .bind(reference)
     .fetch_optional(conn)
     .await
 }
 
 pub async fn owe_refund(conn: &mut PgConnection, payment_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("update payment set status = 'refund_pending' where payment_id = $1")
-        .bind(payment_id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update payment set status = $2 where payment_id = $1",
+        payment_id,
+        PaymentStatus::RefundPending as _,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -213,12 +230,13 @@ pub async fn refunded(
     payment_id: Uuid,
     refund_reference: &str,
 ) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
-        "update payment set status = 'refunded', refund_reference = $2
+    let updated = sqlx::query!(
+        "update payment set status = $3, refund_reference = $2
          where payment_id = $1 and status = 'refund_pending'",
+        payment_id,
+        refund_reference,
+        PaymentStatus::Refunded as _,
     )
-    .bind(payment_id)
-    .bind(refund_reference)
     .execute(executor)
     .await?
     .rows_affected();
@@ -232,15 +250,15 @@ pub async fn unsettled(
     started_before: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {PAYMENT_COLUMNS} from payment
+    select_payments!(
+        "from payment
          where status = 'processing' and provider = $1 and provider_reference is not null
            and created_at <= $2
-         order by created_at limit $3"
-    ))
-    .bind(provider)
-    .bind(started_before)
-    .bind(limit)
+         order by created_at limit $3",
+        provider,
+        started_before,
+        limit,
+    )
     .fetch_all(executor)
     .await
 }
@@ -251,22 +269,24 @@ pub async fn refunds_owed(
     touched_before: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {PAYMENT_COLUMNS} from payment
+    select_payments!(
+        "from payment
          where status = 'refund_pending' and updated_at <= $1
-         order by updated_at limit $2"
-    ))
-    .bind(touched_before)
-    .bind(limit)
+         order by updated_at limit $2",
+        touched_before,
+        limit,
+    )
     .fetch_all(executor)
     .await
 }
 
 /// Marks a refund attempt, so the sweeper waits before trying the same one again.
 pub async fn touch(executor: impl PgExecutor<'_>, payment_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("update payment set updated_at = now() where payment_id = $1")
-        .bind(payment_id)
-        .execute(executor)
-        .await?;
+    sqlx::query!(
+        "update payment set updated_at = now() where payment_id = $1",
+        payment_id
+    )
+    .execute(executor)
+    .await?;
     Ok(())
 }

@@ -131,7 +131,7 @@ pub async fn order_view(state: &AppState, order: OrderRow) -> Result<Order, ApiE
             .map(|payment| Payment {
                 payment_id: payment.payment_id,
                 provider: payment.provider,
-                status: payment.status,
+                status: payment.status.as_str().to_owned(),
                 amount_minor: payment.amount_minor,
                 currency: payment.currency,
                 failure_code: payment.failure_code,
