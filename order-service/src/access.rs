@@ -6,14 +6,12 @@ use service_runtime::auth::Principal;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::error::ApiError;
-
 /// Organisers and staff of the organisation, admins and services.
 pub async fn may_check_in(
     pool: &PgPool,
     principal: &Principal,
     organisation_id: Uuid,
-) -> Result<bool, ApiError> {
+) -> Result<bool, sqlx::Error> {
     member_or_platform(pool, principal, organisation_id, None).await
 }
 
@@ -22,7 +20,7 @@ pub async fn may_manage_sales(
     pool: &PgPool,
     principal: &Principal,
     organisation_id: Uuid,
-) -> Result<bool, ApiError> {
+) -> Result<bool, sqlx::Error> {
     member_or_platform(pool, principal, organisation_id, Some("organiser")).await
 }
 
@@ -32,7 +30,7 @@ async fn member_or_platform(
     principal: &Principal,
     organisation_id: Uuid,
     role: Option<&str>,
-) -> Result<bool, ApiError> {
+) -> Result<bool, sqlx::Error> {
     if principal.is_admin() || principal.is_service() {
         return Ok(true);
     }

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod buyer;
+pub mod check_in;
 pub mod checkout;
 pub mod config;
 pub mod data;
