@@ -12,6 +12,7 @@ mod error;
 pub mod event;
 mod fanout;
 mod feed;
+mod fresh_build;
 mod instruments;
 mod sales;
 mod seat_map;

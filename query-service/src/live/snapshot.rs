@@ -22,6 +22,7 @@ use shared_dto::read_model::{SeatMapDocument, collection};
 use shared_dto::seat_hold::HoldKeys;
 use utoipa::ToSchema;
 
+use super::fresh_build::FreshBuilds;
 use super::sold::SoldLedger;
 use crate::read_cache::body::{CachePolicy, PreparedBody};
 use crate::read_cache::{Fresh, LoadError, ReadCache};
@@ -151,6 +152,7 @@ struct Source {
     /// `None`: the session has no seat map.
     bases: Arc<ReadCache<String, Option<Arc<Base>>>>,
     built: Mutex<HashMap<String, Built>>,
+    builds: FreshBuilds<Arc<Snapshot>, SnapshotError>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -200,6 +202,7 @@ impl SnapshotSource {
                 SESSIONS_KEPT,
             )),
             built: Mutex::new(HashMap::new()),
+            builds: FreshBuilds::new(SESSIONS_KEPT),
         }))
     }
 
@@ -248,9 +251,18 @@ impl SnapshotSource {
         Ok(self.0.redis.connection().await?)
     }
 
-    /// The session's seat map as it is now: the cached read-model part merged with the holds
-    /// read from Redis now; the previous build when neither changed.
+    /// The session's seat map as it is now: built after this call began, shared with the
+    /// concurrent calls for the same session (see [`FreshBuilds`]).
     pub async fn build(&self, session_id: &str) -> Result<Arc<Snapshot>, SnapshotError> {
+        self.0
+            .builds
+            .run(session_id, || self.build_now(session_id))
+            .await
+    }
+
+    /// The cached read-model part merged with the holds read from Redis now; the previous
+    /// build when neither changed.
+    async fn build_now(&self, session_id: &str) -> Result<Arc<Snapshot>, SnapshotError> {
         let base = self.base(session_id).await?;
         let mut connection = self.connection().await?;
         let mut held = held_seats(&mut connection, &self.0.keys, session_id).await?;
