@@ -154,6 +154,9 @@ impl From<sqlx::Error> for ApiError {
             // Every connection busy past the pool's timeout: a flash sale's peak, not a fault of
             // the request; 503 tells the buyer's app to retry.
             sqlx::Error::PoolTimedOut => return Self::Busy(error.to_string()),
+            // A pooled connection that died (PostgreSQL restarted) fails its query once and is
+            // closed (connections are not pinged before use); the retry gets a live one.
+            sqlx::Error::Io(_) => return Self::Busy(error.to_string()),
             _ => {}
         }
         let sqlx::Error::Database(db) = &error else {
@@ -307,6 +310,13 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dead_connection_is_busy_not_a_fault() {
+        let closed = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let response = ApiError::from(sqlx::Error::Io(closed)).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
 
     #[test]
     fn a_pool_with_no_free_connection_is_busy_not_a_fault() {
