@@ -231,14 +231,15 @@ pub async fn gate_tallies(
     executor: impl PgExecutor<'_>,
     session_id: Uuid,
 ) -> Result<Vec<GateTally>, sqlx::Error> {
+    // `valid` is a literal, not a bound TicketStatus, so the planner can match it against
+    // `ticket_session_valid_idx` (gates ask every few seconds).
     sqlx::query_as!(
         GateTally,
         r#"select checked_in_gate as gate, count(*) as "tickets!", count(checked_in_at) as "admitted!"
            from ticket
-           where session_id = $1 and status = $2
+           where session_id = $1 and status = 'valid'
            group by checked_in_gate"#,
         session_id,
-        TicketStatus::Valid.as_db_str(),
     )
     .fetch_all(executor)
     .await

@@ -5,6 +5,8 @@
 //! organisation's staff are told no (403); anyone else finds no such event (404).
 
 use std::collections::HashMap;
+use std::fmt::Display;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use axum::Json;
@@ -18,6 +20,7 @@ use service_runtime::auth::{Authenticated, Principal};
 use service_runtime::params::{Path, Query};
 use shared_dto::layout::Block;
 use shared_dto::money::Currency;
+use shared_dto::status::{OrderStatus, TicketStatus};
 use uuid::Uuid;
 
 use crate::access::{may_check_in, may_manage_sales};
@@ -26,15 +29,6 @@ use crate::data::sessions::{self, SeatMap};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-const ORDER_STATUSES: [&str; 6] = [
-    "pending",
-    "paid",
-    "ticketed",
-    "expired",
-    "cancelled",
-    "refunded",
-];
-const TICKET_STATUSES: [&str; 3] = ["valid", "refunded", "void"];
 const DEFAULT_PER_PAGE: u32 = 50;
 const MAX_PER_PAGE: u32 = 200;
 
@@ -53,20 +47,23 @@ pub struct ReportQuery {
 }
 
 impl ReportQuery {
-    fn filter(&self, statuses: &[&str]) -> Result<ReportFilter<'_>, ApiError> {
+    /// The filter, its status one of `all` (an order's or a ticket's statuses).
+    fn filter<S: Copy + FromStr + Display>(&self, all: &[S]) -> Result<ReportFilter<S>, ApiError> {
         let status = self
             .status
             .as_deref()
             .map(str::trim)
-            .filter(|s| !s.is_empty());
-        if let Some(status) = status
-            && !statuses.contains(&status)
-        {
-            return Err(ApiError::invalid(
-                "/status",
-                format!("status must be one of {}", statuses.join(", ")),
-            ));
-        }
+            .filter(|s| !s.is_empty())
+            .map(|status| {
+                status.parse().map_err(|_| {
+                    let names: Vec<String> = all.iter().map(ToString::to_string).collect();
+                    ApiError::invalid(
+                        "/status",
+                        format!("status must be one of {}", names.join(", ")),
+                    )
+                })
+            })
+            .transpose()?;
         Ok(ReportFilter {
             session_id: self.session_id,
             status,
@@ -96,8 +93,7 @@ pub struct OrderReport {
     pub session_starts_at: Option<DateTime<Utc>>,
     pub buyer_name: String,
     pub buyer_email: String,
-    /// `pending`, `paid`, `ticketed`, `expired`, `cancelled` or `refunded`.
-    pub status: String,
+    pub status: OrderStatus,
     /// Seats and standing places ordered.
     pub places: i64,
     pub currency: String,
@@ -136,8 +132,7 @@ pub struct Attendee {
     /// What was paid for this place, after discount.
     pub price_minor: i64,
     pub currency: String,
-    /// `valid`, `refunded` or `void`.
-    pub status: String,
+    pub status: TicketStatus,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_in_gate: Option<String>,
 }
@@ -169,7 +164,7 @@ pub async fn event_orders(
     Query(query): Query<ReportQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let filter = query.filter(&ORDER_STATUSES)?;
+    let filter = query.filter(OrderStatus::ALL)?;
     let (page, per_page) = query.page()?;
     may_read_reports(&state, &principal, event_id).await?;
     if wants_csv(&headers) {
@@ -217,7 +212,7 @@ pub async fn event_attendees(
     Query(query): Query<ReportQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let filter = query.filter(&TICKET_STATUSES)?;
+    let filter = query.filter(TicketStatus::ALL)?;
     let (page, per_page) = query.page()?;
     may_read_reports(&state, &principal, event_id).await?;
     let csv = wants_csv(&headers);
@@ -403,7 +398,7 @@ fn orders_csv(rows: &[OrderReportRow]) -> String {
             &timestamp(row.session_starts_at),
             &row.buyer_name,
             &row.buyer_email,
-            &row.status,
+            row.status.as_str(),
             &row.places.to_string(),
             &row.currency,
             &amount(row.subtotal_minor, &row.currency),
@@ -448,7 +443,7 @@ fn attendees_csv(rows: &[Attendee]) -> String {
             row.tier_name.as_deref().unwrap_or_default(),
             &amount(row.price_minor, &row.currency),
             &row.currency,
-            &row.status,
+            row.status.as_str(),
             if row.checked_in_at.is_some() {
                 "yes"
             } else {
