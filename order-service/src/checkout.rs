@@ -14,6 +14,7 @@ use service_runtime::auth::Principal;
 use shared_dto::discount::{DiscountWindow, normalise_code};
 use shared_dto::money::Currency;
 use shared_dto::seat_hold::{HoldRecord, HoldToken};
+use shared_dto::status::OrderStatus;
 use uuid::Uuid;
 
 use crate::data::orders::{self, DiscountRow, IdempotencyRow, NewOrder, OrderRow, ReserveRefusal};
@@ -201,7 +202,7 @@ async fn write_order(
     )
     .await?
     {
-        orders::close_pending(&mut tx, stale, "expired").await?;
+        orders::close_pending(&mut tx, stale, OrderStatus::Expired).await?;
     }
     match write_places(&mut tx, order, record, session, discount).await {
         Ok(placed) => {
@@ -426,24 +427,24 @@ enum Payable {
 
 /// Whether an order can be paid now; an order that cannot says why.
 async fn payable(state: &AppState, order: OrderRow) -> Result<Payable, ApiError> {
-    match order.status.as_str() {
-        "paid" | "ticketed" => Ok(Payable::Settled(order)),
-        "refunded" => Err(ApiError::conflict(
+    match order.status {
+        OrderStatus::Paid | OrderStatus::Ticketed => Ok(Payable::Settled(order)),
+        OrderStatus::Refunded => Err(ApiError::conflict(
             "order_refunded",
             "this order was refunded",
         )),
-        "cancelled" => Err(ApiError::gone(
+        OrderStatus::Cancelled => Err(ApiError::gone(
             "order_cancelled",
             "this order was cancelled",
         )),
-        "expired" => Err(order_expired()),
-        _ if order.is_overdue(Utc::now()) => {
+        OrderStatus::Expired => Err(order_expired()),
+        OrderStatus::Pending if order.is_overdue(Utc::now()) => {
             let mut tx = state.pool.begin().await?;
-            orders::close_pending(&mut tx, order.order_id, "expired").await?;
+            orders::close_pending(&mut tx, order.order_id, OrderStatus::Expired).await?;
             tx.commit().await?;
             Err(order_expired())
         }
-        _ => Ok(Payable::Pending(order)),
+        OrderStatus::Pending => Ok(Payable::Pending(order)),
     }
 }
 
@@ -561,7 +562,7 @@ fn order_expired() -> ApiError {
 /// Cancels a pending order the caller may act on, giving its places back at once.
 pub async fn cancel(state: &AppState, order: OrderRow) -> Result<OrderRow, ApiError> {
     let mut tx = state.pool.begin().await?;
-    let cancelled = orders::close_pending(&mut tx, order.order_id, "cancelled").await?;
+    let cancelled = orders::close_pending(&mut tx, order.order_id, OrderStatus::Cancelled).await?;
     tx.commit().await?;
     if !cancelled {
         return Err(ApiError::conflict(

@@ -15,6 +15,7 @@ use serde::Serialize;
 use shared_dto::seat_hold::{
     HoldRecord, HoldToken, SalesActivity, SalesActivityKind, SeatsSold, StandingHold,
 };
+use shared_dto::status::{OrderStatus, PaymentStatus};
 use uuid::Uuid;
 
 use crate::data::holds::{HoldStoreError, TakeOutcome};
@@ -58,8 +59,16 @@ pub enum Settlement {
     AlreadySettled,
 }
 
-fn is_settled(status: &str) -> bool {
-    matches!(status, "succeeded" | "refund_pending" | "refunded")
+fn is_settled(status: PaymentStatus) -> bool {
+    matches!(
+        status,
+        PaymentStatus::Succeeded | PaymentStatus::RefundPending | PaymentStatus::Refunded
+    )
+}
+
+/// An order still waiting for its money: on time, or after its hold ran out.
+fn awaits_payment(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::Pending | OrderStatus::Expired)
 }
 
 /// Settles a payment the provider reports as succeeded. Safe to call any number of times
@@ -75,17 +84,17 @@ pub async fn payment_succeeded(
     let paid_for = orders::paid_for(&state.pool, payment_id)
         .await?
         .ok_or(FulfilmentError::NoSuchPayment)?;
-    if is_settled(&paid_for.payment_status) {
+    if is_settled(paid_for.payment_status) {
         return Ok(Settlement::AlreadySettled);
     }
     let order = paid_for.order;
     let now = Utc::now();
     let token = HoldToken::parse(&order.hold_token);
-    let late = order.status == "expired" || order.is_overdue(now);
+    let late = order.status == OrderStatus::Expired || order.is_overdue(now);
     let mut standing_capacity = HashMap::new();
     let mut retaken = None;
     let mut places_free = true;
-    if late && matches!(order.status.as_str(), "pending" | "expired") {
+    if late && awaits_payment(order.status) {
         let session = sessions::load(&state.pool, &state.seat_maps, order.session_id).await?;
         standing_capacity = session
             .map
@@ -136,7 +145,8 @@ pub async fn payment_succeeded(
         Outcome::Ticketed { order, tickets } => {
             metrics::counter!("tickets_issued_total").increment(tickets.len() as u64);
             if late {
-                metrics::counter!("late_payments_total", "outcome" => "ticketed").increment(1);
+                metrics::counter!("late_payments_total", "outcome" => OrderStatus::Ticketed.as_str())
+                    .increment(1);
             }
             let release_hold = async {
                 match (&retaken, &token) {
@@ -159,7 +169,7 @@ pub async fn payment_succeeded(
             if let Err(error) = refund(state, payment).await {
                 tracing::warn!(payment_id = %payment.payment_id, %error, "refund deferred to the sweeper");
             }
-            if order.status == "refunded" {
+            if order.status == OrderStatus::Refunded {
                 publish_activity(state, activity(order, SalesActivityKind::OrderRefunded)).await;
             }
             Ok(Settlement::Refunded)
@@ -218,22 +228,22 @@ async fn settle_once(
     };
     let mut order = orders::lock(&mut tx, order_id).await?;
     // Paid twice, cancelled meanwhile, or already refunded: this money goes back.
-    let wanted = places_free && matches!(order.status.as_str(), "pending" | "expired");
+    let wanted = places_free && awaits_payment(order.status);
     let outcome = if wanted {
-        if order.status == "expired" {
+        if order.status == OrderStatus::Expired {
             orders::revive_places(&mut tx, order_id, standing_capacity).await?;
         }
         let tickets = tickets::issue_paid(&mut tx, order_id).await?;
         // Queued with the tickets: no confirmed purchase goes without its mail.
         mail::enqueue(&mut tx, MailKind::OrderConfirmation, order_id, None).await?;
-        "ticketed".clone_into(&mut order.status);
+        order.status = OrderStatus::Ticketed;
         Outcome::Ticketed {
             order: Box::new(order),
             tickets,
         }
     } else {
         payments::owe_refund(&mut tx, payment_id).await?;
-        if matches!(order.status.as_str(), "pending" | "expired") {
+        if awaits_payment(order.status) {
             orders::release_places(&mut tx, order_id).await?;
             orders::close_refunded(&mut tx, order_id).await?;
         }
@@ -375,7 +385,7 @@ pub fn hold_record(order: &OrderRow, items: &[ItemRow], expires_at: DateTime<Utc
 /// Returns a payment owed back. Leaves it `refund_pending` (for the sweeper) when the
 /// provider cannot be asked now.
 pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), FulfilmentError> {
-    if payment.status != shared_dto::status::PaymentStatus::RefundPending {
+    if payment.status != PaymentStatus::RefundPending {
         return Ok(());
     }
     if payment.amount_minor > 0 {
@@ -405,7 +415,7 @@ pub async fn refund(state: &AppState, payment: &PaymentRow) -> Result<(), Fulfil
 /// Ends an overdue pending order; `false` if it was no longer pending.
 pub async fn expire(state: &AppState, order_id: Uuid) -> Result<bool, sqlx::Error> {
     let mut tx = state.pool.begin().await?;
-    let expired = orders::close_pending(&mut tx, order_id, "expired").await?;
+    let expired = orders::close_pending(&mut tx, order_id, OrderStatus::Expired).await?;
     tx.commit().await?;
     Ok(expired)
 }

@@ -108,7 +108,7 @@ pub async fn refund_tickets(
     refunds::free_places(&mut tx, order_id, &chosen).await?;
     mail::enqueue(&mut tx, request.notice, order_id, Some(refund_id)).await?;
     if chosen.len() == valid.len() {
-        orders::set_status(&mut tx, order_id, "refunded").await?;
+        orders::set_status(&mut tx, order_id, shared_dto::status::OrderStatus::Refunded).await?;
         orders::release_discount(&mut tx, order_id).await?;
     }
     tx.commit().await?;

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use service_runtime::auth::Principal;
 use shared_dto::seat_hold::{HoldRecord, HoldToken, StandingHold};
+use shared_dto::status::OrderStatus;
 use uuid::Uuid;
 
 use crate::buyer::{Buyer, may_use_hold};
@@ -402,14 +403,14 @@ pub async fn release(
 ) -> Result<(), ApiError> {
     let record = usable_or_not_found(state, token, caller).await?;
     if let Some(order) = orders::live_for_hold(&state.pool, token.as_str()).await? {
-        if order.status != "pending" {
+        if order.status != OrderStatus::Pending {
             return Err(ApiError::conflict(
                 "hold_sold",
                 "the order placed from this hold is paid; its places cannot be released",
             ));
         }
         let mut tx = state.pool.begin().await?;
-        orders::close_pending(&mut tx, order.order_id, "cancelled").await?;
+        orders::close_pending(&mut tx, order.order_id, OrderStatus::Cancelled).await?;
         tx.commit().await?;
     }
     state.holds.release(token, &record, true).await?;

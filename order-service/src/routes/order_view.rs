@@ -95,7 +95,7 @@ pub async fn order_view(state: &AppState, order: OrderRow) -> Result<Order, ApiE
         order_id: order.order_id,
         event_id: order.event_id,
         session_id: order.session_id,
-        status: order.status,
+        status: order.status.as_str().to_owned(),
         buyer: BuyerDetails {
             name: order.buyer_name,
             email: order.buyer_email,

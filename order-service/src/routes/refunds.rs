@@ -151,7 +151,7 @@ async fn order_refunds(
         .collect();
     Ok(OrderRefunds {
         order_id,
-        order_status: order.status,
+        order_status: order.status.as_str().to_owned(),
         refund: made.map(view),
         refunds,
     })
