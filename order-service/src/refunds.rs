@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::Utc;
 use shared_dto::seat_hold::{SalesActivity, SalesActivityKind, SeatsRefunded, StandingHold};
+use shared_dto::status::{OrderStatus, RefundStatus};
 use uuid::Uuid;
 
 use crate::data::mail::{self, MailKind};
@@ -23,8 +24,9 @@ use crate::state::AppState;
 pub enum RefundError {
     #[error("no such order")]
     NoSuchOrder,
+    /// The order's status, or `unpaid` when no payment of it succeeded.
     #[error("an order that is {0} has nothing to refund")]
-    NotRefundable(String),
+    NotRefundable(&'static str),
     #[error("ticket {0} is not a ticket of this order")]
     ForeignTicket(usize),
     #[error("the payment provider could not return the money yet: {0}")]
@@ -57,10 +59,10 @@ pub async fn refund_tickets(
         Err(sqlx::Error::RowNotFound) => return Err(RefundError::NoSuchOrder),
         Err(error) => return Err(error.into()),
     };
-    match order.status.as_str() {
-        "paid" | "ticketed" => {}
-        "refunded" => return Ok(None),
-        other => return Err(RefundError::NotRefundable(other.to_owned())),
+    match order.status {
+        OrderStatus::Paid | OrderStatus::Ticketed => {}
+        OrderStatus::Refunded => return Ok(None),
+        other => return Err(RefundError::NotRefundable(other.as_str())),
     }
     let valid = refunds::lock_valid_tickets(&mut tx, order_id).await?;
     let chosen: Vec<RefundableTicket> = match request.ticket_ids {
@@ -85,8 +87,8 @@ pub async fn refund_tickets(
         tx.commit().await?;
         return Ok(None);
     }
-    let Some((payment_id, _, _)) = refunds::lock_settled_payment(&mut tx, order_id).await? else {
-        return Err(RefundError::NotRefundable("unpaid".to_owned()));
+    let Some(payment_id) = refunds::lock_settled_payment(&mut tx, order_id).await? else {
+        return Err(RefundError::NotRefundable("unpaid"));
     };
     let refund_id = Uuid::now_v7();
     let amount_minor = chosen.iter().map(|ticket| ticket.price_minor).sum();
@@ -108,7 +110,7 @@ pub async fn refund_tickets(
     refunds::free_places(&mut tx, order_id, &chosen).await?;
     mail::enqueue(&mut tx, request.notice, order_id, Some(refund_id)).await?;
     if chosen.len() == valid.len() {
-        orders::set_status(&mut tx, order_id, shared_dto::status::OrderStatus::Refunded).await?;
+        orders::set_status(&mut tx, order_id, OrderStatus::Refunded).await?;
         orders::release_discount(&mut tx, order_id).await?;
     }
     tx.commit().await?;
@@ -129,7 +131,7 @@ pub async fn refund_tickets(
 
 /// Asks the provider to return a pending refund's money.
 pub async fn return_money(state: &AppState, refund: &RefundRow) -> Result<(), RefundError> {
-    if refund.status != "pending" {
+    if refund.status != RefundStatus::Pending {
         return Ok(());
     }
     let payment = payments::find(&state.pool, refund.payment_id)

@@ -8,8 +8,9 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
-use service_runtime::auth::Authenticated;
+use service_runtime::auth::{Authenticated, Principal};
 use service_runtime::params::Path;
+use shared_dto::status::{OrderStatus, RefundStatus};
 use uuid::Uuid;
 
 use crate::access::may_manage_sales;
@@ -39,7 +40,7 @@ pub struct Refund {
     pub currency: String,
     pub reason: String,
     /// `pending` until the payment provider has returned the money, then `refunded`.
-    pub status: String,
+    pub status: RefundStatus,
     pub ticket_ids: Vec<Uuid>,
     pub created_at: DateTime<Utc>,
     pub refunded_at: Option<DateTime<Utc>>,
@@ -49,7 +50,7 @@ pub struct Refund {
 pub struct OrderRefunds {
     pub order_id: Uuid,
     /// `refunded` once every ticket is; `ticketed` while some still stand.
-    pub order_status: String,
+    pub order_status: OrderStatus,
     /// The refund this request made; null when there was nothing left to refund.
     pub refund: Option<Refund>,
     /// Every refund of the order, oldest first.
@@ -72,20 +73,9 @@ pub async fn refund_order(
     Path(order_id): Path<Uuid>,
     JsonBody(request): JsonBody<NewRefund>,
 ) -> Result<(StatusCode, Json<OrderRefunds>), ApiError> {
-    let reason = request.reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ApiError::invalid(
-            "/reason",
-            format!("a reason of 1 to {MAX_REASON_CHARS} characters is required"),
-        ));
-    }
-    let organisation = orders::organisation_of(&state.pool, order_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    // Other people's orders do not exist, as far as the caller can tell.
-    if !may_manage_sales(&state.pool, &principal, organisation).await? {
-        return Err(ApiError::NotFound);
-    }
+    let reason = reason(&request.reason)?;
+    let organisation = orders::organisation_of(&state.pool, order_id).await?;
+    organiser_of(&state, &principal, organisation).await?;
     let refund = refund_tickets(
         &state,
         order_id,
@@ -96,8 +86,7 @@ pub async fn refund_order(
             notice: MailKind::Refund,
         },
     )
-    .await
-    .map_err(into_api_error)?;
+    .await?;
     let status = if refund.is_some() {
         StatusCode::CREATED
     } else {
@@ -106,19 +95,47 @@ pub async fn refund_order(
     Ok((status, Json(order_refunds(&state, order_id, refund).await?)))
 }
 
-fn into_api_error(error: RefundError) -> ApiError {
-    match error {
-        RefundError::NoSuchOrder => ApiError::NotFound,
-        RefundError::NotRefundable(status) => ApiError::conflict(
-            "not_refundable",
-            format!("an order that is {status} has nothing to refund"),
-        ),
-        RefundError::ForeignTicket(index) => {
-            ApiError::invalid(format!("/ticket_ids/{index}"), "not a ticket of this order")
+impl From<RefundError> for ApiError {
+    fn from(error: RefundError) -> Self {
+        match error {
+            RefundError::NoSuchOrder => Self::NotFound,
+            RefundError::NotRefundable(status) => Self::conflict(
+                "not_refundable",
+                format!("an order that is {status} has nothing to refund"),
+            ),
+            RefundError::ForeignTicket(index) => {
+                Self::invalid(format!("/ticket_ids/{index}"), "not a ticket of this order")
+            }
+            RefundError::Provider(message) => Self::Provider(message),
+            RefundError::Database(error) => error.into(),
         }
-        RefundError::Provider(message) => ApiError::Provider(message),
-        RefundError::Database(error) => error.into(),
     }
+}
+
+/// A reason of 1 to [`MAX_REASON_CHARS`] characters, trimmed.
+fn reason(text: &str) -> Result<&str, ApiError> {
+    let reason = text.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ApiError::invalid(
+            "/reason",
+            format!("a reason of 1 to {MAX_REASON_CHARS} characters is required"),
+        ));
+    }
+    Ok(reason)
+}
+
+/// Passes organisers of `organisation` (the owner of what was asked for, if it exists);
+/// to anyone else, other organisations' orders and sessions do not exist.
+async fn organiser_of(
+    state: &AppState,
+    principal: &Principal,
+    organisation: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let organisation = organisation.ok_or(ApiError::NotFound)?;
+    if !may_manage_sales(&state.pool, principal, organisation).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(())
 }
 
 async fn order_refunds(
@@ -133,8 +150,8 @@ async fn order_refunds(
     let view = |row: RefundRow| Refund {
         ticket_ids: tickets
             .iter()
-            .filter(|(refund_id, _)| *refund_id == row.refund_id)
-            .map(|(_, ticket_id)| *ticket_id)
+            .filter(|ticket| ticket.refund_id == row.refund_id)
+            .map(|ticket| ticket.ticket_id)
             .collect(),
         refund_id: row.refund_id,
         amount_minor: row.amount_minor,
@@ -151,7 +168,7 @@ async fn order_refunds(
         .collect();
     Ok(OrderRefunds {
         order_id,
-        order_status: order.status.as_str().to_owned(),
+        order_status: order.status,
         refund: made.map(view),
         refunds,
     })
@@ -187,22 +204,11 @@ pub async fn refund_session(
     Path(session_id): Path<Uuid>,
     JsonBody(request): JsonBody<SessionRefundRequest>,
 ) -> Result<Json<SessionRefundOutcome>, ApiError> {
-    let reason = request.reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ApiError::invalid(
-            "/reason",
-            format!("a reason of 1 to {MAX_REASON_CHARS} characters is required"),
-        ));
-    }
-    let organisation = orders::organisation_of_session(&state.pool, session_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !may_manage_sales(&state.pool, &principal, organisation).await? {
-        return Err(ApiError::NotFound);
-    }
-    let outcome = crate::refunds::refund_session(&state, session_id, reason, &principal.subject)
-        .await
-        .map_err(into_api_error)?;
+    let reason = reason(&request.reason)?;
+    let organisation = orders::organisation_of_session(&state.pool, session_id).await?;
+    organiser_of(&state, &principal, organisation).await?;
+    let outcome =
+        crate::refunds::refund_session(&state, session_id, reason, &principal.subject).await?;
     Ok(Json(SessionRefundOutcome {
         session_id,
         refunded_orders: outcome.refunded_orders,
@@ -229,12 +235,8 @@ pub async fn remind_session(
     Authenticated(principal): Authenticated,
     Path(session_id): Path<Uuid>,
 ) -> Result<Json<RemindersQueued>, ApiError> {
-    let organisation = orders::organisation_of_session(&state.pool, session_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !may_manage_sales(&state.pool, &principal, organisation).await? {
-        return Err(ApiError::NotFound);
-    }
+    let organisation = orders::organisation_of_session(&state.pool, session_id).await?;
+    organiser_of(&state, &principal, organisation).await?;
     let mut conn = state.pool.acquire().await?;
     let queued = crate::data::mail::enqueue_reminders(&mut conn, session_id).await?;
     Ok(Json(RemindersQueued { session_id, queued }))
