@@ -166,7 +166,10 @@ pub async fn compose(
             let mut images = Vec::new();
             let mut lines = Vec::new();
             // Only tickets that still admit get a code (one refunded meanwhile does not).
-            for ticket in all_tickets.iter().filter(|ticket| ticket.status == TicketStatus::Valid) {
+            for ticket in all_tickets
+                .iter()
+                .filter(|ticket| ticket.status == TicketStatus::Valid)
+            {
                 let cid = match signer.code(ticket) {
                     Some(code) => {
                         let content_id = format!("ticket-{}@boxoffice", ticket.ticket_id.simple());

@@ -65,7 +65,9 @@ impl Ticket {
             issued_at: row.issued_at,
             checked_in_at: row.checked_in_at,
             checked_in_gate: row.checked_in_gate.clone(),
-            qr: (row.status == TicketStatus::Valid).then(|| signer.code(row)).flatten(),
+            qr: (row.status == TicketStatus::Valid)
+                .then(|| signer.code(row))
+                .flatten(),
         }
     }
 }
