@@ -36,15 +36,15 @@ async fn member_or_platform(
     }
     // Members are invited by email; the subject is recorded once known.
     let email = principal.email.as_deref().map(str::to_lowercase);
-    let member: bool = sqlx::query_scalar(
-        "select exists(select 1 from organisation_member
-                       where organisation_id = $1 and (user_subject = $2 or email = $3)
-                         and ($4::text is null or role::text = $4))",
+    let member = sqlx::query_scalar!(
+        r#"select exists(select 1 from organisation_member
+                         where organisation_id = $1 and (user_subject = $2 or email = $3)
+                           and ($4::text is null or role::text = $4)) as "member!""#,
+        organisation_id,
+        principal.subject,
+        email,
+        role,
     )
-    .bind(organisation_id)
-    .bind(&principal.subject)
-    .bind(email)
-    .bind(role)
     .fetch_one(pool)
     .await?;
     Ok(member)

@@ -216,7 +216,7 @@ impl From<NotOnSale> for ApiError {
     fn from(error: NotOnSale) -> Self {
         let conflict = Self::conflict("not_on_sale", error.to_string());
         match error {
-            NotOnSale::Status(status) => conflict.with("status", status),
+            NotOnSale::Status(status) => conflict.with("status", status.as_str()),
             NotOnSale::NotStarted(at) => conflict.with("sales_start_at", at.to_rfc3339()),
             NotOnSale::Ended(at) => conflict.with("sales_end_at", at.to_rfc3339()),
         }

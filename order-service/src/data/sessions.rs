@@ -34,7 +34,7 @@ pub enum SessionError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NotOnSale {
     #[error("this session is not on sale (it is {0})")]
-    Status(String),
+    Status(SessionStatus),
     #[error("sales have not started yet")]
     NotStarted(DateTime<Utc>),
     #[error("sales have ended")]
@@ -116,7 +116,7 @@ impl SeatMap {
 pub struct SaleSession {
     pub session_id: Uuid,
     pub event_id: Uuid,
-    pub status: String,
+    pub status: SessionStatus,
     pub sales_start_at: DateTime<Utc>,
     pub sales_end_at: DateTime<Utc>,
     pub map: Arc<SeatMap>,
@@ -125,10 +125,8 @@ pub struct SaleSession {
 impl SaleSession {
     /// Only a session that is on sale, inside its sales window, sells.
     pub fn ensure_on_sale(&self, now: DateTime<Utc>) -> Result<(), NotOnSale> {
-        // The column spells it `on_sale` since the statuses agreed on lower case; either
-        // spelling reads.
-        if SessionStatus::from_db_str(&self.status) != Ok(SessionStatus::OnSale) {
-            return Err(NotOnSale::Status(self.status.clone()));
+        if self.status != SessionStatus::OnSale {
+            return Err(NotOnSale::Status(self.status));
         }
         if now < self.sales_start_at {
             return Err(NotOnSale::NotStarted(self.sales_start_at));
@@ -149,7 +147,7 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 struct Known {
     event_id: Uuid,
-    status: String,
+    status: SessionStatus,
     sales_start_at: DateTime<Utc>,
     sales_end_at: DateTime<Utc>,
     layout_version: i64,
@@ -237,15 +235,6 @@ impl SeatMapCache {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    event_id: Uuid,
-    status: String,
-    sales_start_at: DateTime<Utc>,
-    sales_end_at: DateTime<Utc>,
-    layout_version: Option<i64>,
-}
-
 /// The session with its seat map; `NotFound` when there is no such session. Status and sales
 /// window may be up to [`FRESH_FOR`] old.
 pub async fn load(
@@ -261,7 +250,7 @@ pub async fn load(
     Ok(SaleSession {
         session_id,
         event_id: known.event_id,
-        status: known.status.clone(),
+        status: known.status,
         sales_start_at: known.sales_start_at,
         sales_end_at: known.sales_end_at,
         map: Arc::clone(&known.map),
@@ -274,13 +263,13 @@ async fn read(
     session_id: Uuid,
     previous: Option<Arc<Known>>,
 ) -> Result<Known, SessionError> {
-    let row: SessionRow = sqlx::query_as(
-        "select s.event_id, upper(s.status::text) as status, s.sales_start_at, s.sales_end_at,
-                l.version as layout_version
-         from session s left join session_layout l using (session_id)
-         where s.session_id = $1",
+    let row = sqlx::query!(
+        r#"select s.event_id, s.status as "status: SessionStatus", s.sales_start_at,
+                  s.sales_end_at, l.version as "layout_version?"
+           from session s left join session_layout l using (session_id)
+           where s.session_id = $1"#,
+        session_id,
     )
-    .bind(session_id)
     .fetch_optional(pool)
     .await?
     .ok_or(SessionError::NotFound)?;
@@ -292,13 +281,15 @@ async fn read(
             (Arc::clone(&previous.map), version)
         }
         _ => {
-            let (layout, version): (Json<Layout>, i64) =
-                sqlx::query_as("select layout, version from session_layout where session_id = $1")
-                    .bind(session_id)
-                    .fetch_one(pool)
-                    .await?;
+            let stored = sqlx::query!(
+                r#"select layout as "layout: Json<Layout>", version from session_layout
+                   where session_id = $1"#,
+                session_id,
+            )
+            .fetch_one(pool)
+            .await?;
             cache.layout_loads.fetch_add(1, Ordering::Relaxed);
-            (Arc::new(SeatMap::new(layout.0)), version)
+            (Arc::new(SeatMap::new(stored.layout.0)), stored.version)
         }
     };
     Ok(Known {
@@ -323,7 +314,7 @@ mod tests {
     fn known(layout_version: i64) -> Known {
         Known {
             event_id: Uuid::nil(),
-            status: "ON_SALE".to_owned(),
+            status: SessionStatus::OnSale,
             sales_start_at: Utc::now(),
             sales_end_at: Utc::now(),
             layout_version,

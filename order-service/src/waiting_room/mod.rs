@@ -334,11 +334,12 @@ pub async fn stats(
     principal: &service_runtime::auth::Principal,
 ) -> Result<RoomStats, ApiError> {
     let room = state.waiting_room.room(&state.pool, session_id).await?;
-    let organisation: Uuid =
-        sqlx::query_scalar("select organisation_id from event where event_id = $1")
-            .bind(room.event_id)
-            .fetch_one(&state.pool)
-            .await?;
+    let organisation = sqlx::query_scalar!(
+        "select organisation_id from event where event_id = $1",
+        room.event_id,
+    )
+    .fetch_one(&state.pool)
+    .await?;
     if !crate::access::may_check_in(&state.pool, principal, organisation).await? {
         return Err(ApiError::NotFound);
     }

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use shared_dto::status::SessionStatus;
 use shared_dto::waiting_room::WaitingRoomSettings;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -80,51 +81,39 @@ impl RoomCache {
     }
 }
 
-type RoomRow = (
-    Uuid,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    Option<bool>,
-    Option<i32>,
-    Option<i32>,
-    Option<i32>,
-);
-
 async fn read(pool: &PgPool, session_id: Uuid) -> Result<Option<Room>, sqlx::Error> {
-    // The status compared in lower case as text: its spelling is command-service's business.
-    let row: Option<RoomRow> = sqlx::query_as(
-        "select s.event_id, lower(s.status::text), s.sales_start_at, s.sales_end_at,
-                w.enabled, w.admit_per_minute, w.opens_minutes_before_sale, w.pass_minutes
-         from session s left join session_waiting_room w using (session_id)
-         where s.session_id = $1",
+    // A session without a waiting room has none of its settings (a left join).
+    let row = sqlx::query!(
+        r#"select s.event_id, s.status as "status: SessionStatus", s.sales_start_at,
+                  s.sales_end_at, w.enabled as "enabled?", w.admit_per_minute as "rate?",
+                  w.opens_minutes_before_sale as "opens?", w.pass_minutes as "pass?"
+           from session s left join session_waiting_room w using (session_id)
+           where s.session_id = $1"#,
+        session_id,
     )
-    .bind(session_id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(
-        |(event_id, status, sales_start_at, sales_end_at, enabled, rate, opens, pass)| {
-            let defaults = WaitingRoomSettings::default();
-            let positive = |value: Option<i32>, default: u32| {
-                value
-                    .and_then(|value| u32::try_from(value).ok())
-                    .unwrap_or(default)
-            };
-            Room {
-                session_id,
-                event_id,
-                settings: WaitingRoomSettings {
-                    enabled: enabled.unwrap_or(false),
-                    admit_per_minute: positive(rate, defaults.admit_per_minute).max(1),
-                    opens_minutes_before_sale: positive(opens, defaults.opens_minutes_before_sale),
-                    pass_minutes: positive(pass, defaults.pass_minutes).max(1),
-                },
-                finished: status == "closed" || status == "cancelled",
-                sales_start_at,
-                sales_end_at,
-            }
-        },
-    ))
+    Ok(row.map(|row| {
+        let defaults = WaitingRoomSettings::default();
+        let positive = |value: Option<i32>, default: u32| {
+            value
+                .and_then(|value| u32::try_from(value).ok())
+                .unwrap_or(default)
+        };
+        Room {
+            session_id,
+            event_id: row.event_id,
+            settings: WaitingRoomSettings {
+                enabled: row.enabled.unwrap_or(false),
+                admit_per_minute: positive(row.rate, defaults.admit_per_minute).max(1),
+                opens_minutes_before_sale: positive(row.opens, defaults.opens_minutes_before_sale),
+                pass_minutes: positive(row.pass, defaults.pass_minutes).max(1),
+            },
+            finished: matches!(row.status, SessionStatus::Closed | SessionStatus::Cancelled),
+            sales_start_at: row.sales_start_at,
+            sales_end_at: row.sales_end_at,
+        }
+    }))
 }
 
 #[cfg(test)]
