@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use shared_dto::status::{OrderStatus, PaymentStatus};
 use uuid::Uuid;
 
 use crate::data::orders::{self, OrderRow};
@@ -27,7 +28,7 @@ pub struct Order {
     /// `pending` → `paid` → `ticketed`; `pending` → `expired` | `cancelled`; `paid` →
     /// `refunded`. A payment that arrives after expiry completes an `expired` order when its
     /// places are still free, and refunds it otherwise.
-    pub status: String,
+    pub status: OrderStatus,
     pub buyer: BuyerDetails,
     pub currency: String,
     pub subtotal_minor: i64,
@@ -70,7 +71,7 @@ pub struct Payment {
     pub payment_id: Uuid,
     pub provider: String,
     /// `processing`, `succeeded`, `failed`, `refund_pending` or `refunded`.
-    pub status: String,
+    pub status: PaymentStatus,
     pub amount_minor: i64,
     pub currency: String,
     pub failure_code: Option<String>,
@@ -95,7 +96,7 @@ pub async fn order_view(state: &AppState, order: OrderRow) -> Result<Order, ApiE
         order_id: order.order_id,
         event_id: order.event_id,
         session_id: order.session_id,
-        status: order.status.as_str().to_owned(),
+        status: order.status,
         buyer: BuyerDetails {
             name: order.buyer_name,
             email: order.buyer_email,
@@ -131,7 +132,7 @@ pub async fn order_view(state: &AppState, order: OrderRow) -> Result<Order, ApiE
             .map(|payment| Payment {
                 payment_id: payment.payment_id,
                 provider: payment.provider,
-                status: payment.status.as_str().to_owned(),
+                status: payment.status,
                 amount_minor: payment.amount_minor,
                 currency: payment.currency,
                 failure_code: payment.failure_code,
