@@ -791,3 +791,103 @@ pub async fn counts(
         gates: busiest_first(gates),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(error: CheckInError) -> String {
+        match error {
+            CheckInError::Field { field, .. } => field,
+            other => panic!("not a field error: {other}"),
+        }
+    }
+
+    #[test]
+    fn a_scan_names_its_ticket_by_exactly_one_code_and_a_number_by_its_session() {
+        let session = Uuid::now_v7();
+        assert!(matches!(
+            Code::of(Some("qr"), None, None, ""),
+            Ok(Code::Qr("qr"))
+        ));
+        assert!(matches!(
+            Code::of(None, Some("K7Q2"), Some(session), ""),
+            Ok(Code::Number { typed: "K7Q2", session_id }) if session_id == session
+        ));
+        let refused = |qr, number, session_id| {
+            field_of(
+                Code::of(qr, number, session_id, "/scans/3")
+                    .err()
+                    .expect("refused"),
+            )
+        };
+        assert_eq!(
+            refused(Some("qr"), Some("K7Q2"), None),
+            "/scans/3/ticket_number"
+        );
+        assert_eq!(refused(None, None, None), "/scans/3/qr");
+        assert_eq!(
+            refused(Some("qr"), None, Some(session)),
+            "/scans/3/session_id"
+        );
+        assert_eq!(refused(None, Some("K7Q2"), None), "/scans/3/session_id");
+    }
+
+    #[test]
+    fn a_gate_name_is_trimmed_and_one_to_64_printable_characters() {
+        assert_eq!(gate_name("  north-1 ", "/gate").ok(), Some("north-1"));
+        for bad in ["", "   ", "a\u{7}b", &"g".repeat(65)] {
+            assert_eq!(
+                field_of(gate_name(bad, "/gate").expect_err("refused")),
+                "/gate"
+            );
+        }
+    }
+
+    #[test]
+    fn a_device_may_run_two_minutes_fast_and_report_two_weeks_back() {
+        let now = Utc::now();
+        let ahead = now + chrono::Duration::minutes(1);
+        assert_eq!(plausible_scan_time(ahead, now), Ok(now), "counted as now");
+        let earlier = now - chrono::Duration::days(13);
+        assert_eq!(plausible_scan_time(earlier, now), Ok(earlier));
+        assert!(plausible_scan_time(now + chrono::Duration::minutes(3), now).is_err());
+        assert!(plausible_scan_time(now - chrono::Duration::days(15), now).is_err());
+    }
+
+    #[test]
+    fn gates_are_listed_busiest_first_then_by_name() {
+        let gates = BTreeMap::from([
+            ("south".to_owned(), 2),
+            ("north".to_owned(), 5),
+            ("east".to_owned(), 2),
+        ]);
+        let listed: Vec<(String, u64)> = busiest_first(gates)
+            .into_iter()
+            .map(|count| (count.gate, count.admitted))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("north".to_owned(), 5),
+                ("east".to_owned(), 2),
+                ("south".to_owned(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scan_outcome_is_stored_as_it_is_serialised() {
+        for outcome in [
+            ScanOutcome::Admitted,
+            ScanOutcome::AlreadyAdmitted,
+            ScanOutcome::NotValid,
+            ScanOutcome::InvalidCode,
+            ScanOutcome::InvalidScanTime,
+            ScanOutcome::UnknownTicket,
+            ScanOutcome::Forbidden,
+        ] {
+            assert_eq!(serde_json::json!(outcome), outcome.as_str());
+        }
+    }
+}
