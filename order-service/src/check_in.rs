@@ -129,7 +129,7 @@ pub fn gate_name<'a>(gate: &'a str, field: &str) -> Result<&'a str, CheckInError
     Ok(gate)
 }
 
-/// What a scan came to: the outcome stored with it and counted in `check_in_scans_total`.
+/// What a scan came to, as stored with it and answered for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScanOutcome {
