@@ -6,6 +6,9 @@ use service_runtime::auth::{Principal, Role};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::data::organisations::MemberRole;
+use crate::data::ownership;
+pub use crate::data::ownership::Owned;
 use crate::error::ApiError;
 
 /// The caller's effective standing in one organisation.
@@ -37,18 +40,6 @@ impl Access {
     }
 }
 
-/// Everything that belongs to exactly one organisation.
-#[derive(Debug, Clone, Copy)]
-pub enum Owned {
-    Organisation(Uuid),
-    Venue(Uuid),
-    Event(Uuid),
-    Tier(Uuid),
-    Session(Uuid),
-    Discount(Uuid),
-    Template(Uuid),
-}
-
 fn is_platform(principal: &Principal) -> bool {
     principal.has_role(Role::Admin) || principal.has_role(Role::Service)
 }
@@ -60,33 +51,7 @@ pub async fn access(
     principal: &Principal,
     resource: Owned,
 ) -> Result<Access, ApiError> {
-    let (sql, id) = match resource {
-        Owned::Organisation(id) => (
-            "select organisation_id from organisation where organisation_id = $1",
-            id,
-        ),
-        Owned::Venue(id) => ("select organisation_id from venue where venue_id = $1", id),
-        Owned::Event(id) => ("select organisation_id from event where event_id = $1", id),
-        Owned::Tier(id) => (
-            "select e.organisation_id from tier t join event e using (event_id) where t.tier_id = $1",
-            id,
-        ),
-        Owned::Session(id) => (
-            "select e.organisation_id from session s join event e using (event_id) where s.session_id = $1",
-            id,
-        ),
-        Owned::Discount(id) => (
-            "select e.organisation_id from discount d join event e using (event_id) where d.discount_id = $1",
-            id,
-        ),
-        Owned::Template(id) => (
-            "select organisation_id from seat_map_template where seat_map_template_id = $1",
-            id,
-        ),
-    };
-    let organisation_id: Uuid = sqlx::query_scalar(sql)
-        .bind(id)
-        .fetch_optional(pool)
+    let organisation_id = ownership::organisation_of(pool, resource)
         .await?
         .ok_or(ApiError::NotFound)?;
     let standing = standing_in(pool, principal, organisation_id)
@@ -107,22 +72,11 @@ async fn standing_in(
         return Ok(Some(Standing::Platform));
     }
     let email = principal.email.as_deref().map(str::to_lowercase);
-    let role: Option<String> = sqlx::query_scalar(
-        "select role::text from organisation_member
-         where organisation_id = $1 and (user_subject = $2 or email = $3)
-         order by role limit 1",
-    )
-    .bind(organisation_id)
-    .bind(&principal.subject)
-    .bind(email)
-    .fetch_optional(pool)
-    .await?;
-    Ok(role.map(|role| {
-        if role == "organiser" {
-            Standing::Organiser
-        } else {
-            Standing::Staff
-        }
+    let role =
+        ownership::member_role(pool, organisation_id, &principal.subject, email.as_deref()).await?;
+    Ok(role.map(|role| match role {
+        MemberRole::Organiser => Standing::Organiser,
+        MemberRole::Staff => Standing::Staff,
     }))
 }
 

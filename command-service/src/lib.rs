@@ -5,14 +5,16 @@
 
 pub mod access;
 pub mod config;
+pub mod data;
 pub mod error;
 pub mod routes;
 pub mod session_status;
+pub mod state;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::{Json, Router};
 use service_runtime::auth::Authenticator;
@@ -26,6 +28,7 @@ use utoipa_axum::routes;
 
 pub use config::Config;
 use error::ApiError;
+use state::AppState;
 
 /// The name this service reports in `/health` and logs.
 pub const SERVICE: &str = "command-service";
@@ -39,19 +42,6 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
 
 /// Ordinary JSON bodies stay small; only layouts may be large.
 const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// Shared by every handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: sqlx::PgPool,
-    pub auth: Authenticator,
-}
-
-impl FromRef<AppState> for Authenticator {
-    fn from_ref(state: &AppState) -> Self {
-        state.auth.clone()
-    }
-}
 
 /// A built service: listener bound, engines configured, ready to serve.
 pub struct App {

@@ -3,32 +3,23 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::{Path, Query};
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::access::{self, Owned, Standing};
+use crate::data::organisations::{self, Visibility};
+pub use crate::data::organisations::{Member, MemberRole, Organisation};
 use crate::error::ApiError;
 use crate::routes::{Page, PageQuery};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganisation {
     pub name: String,
-}
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
-)]
-#[sqlx(type_name = "member_role", rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum MemberRole {
-    Organiser,
-    Staff,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -38,23 +29,6 @@ pub struct AddMember {
     pub role: MemberRole,
     /// The member's identity-provider subject, when already known.
     pub user_subject: Option<String>,
-}
-
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Member {
-    pub email: String,
-    pub user_subject: Option<String>,
-    pub role: MemberRole,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Organisation {
-    pub organisation_id: Uuid,
-    pub name: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -109,22 +83,14 @@ pub async fn create_organisation(
         .transpose()?
         .unwrap_or_else(|| format!("{}@subject.invalid", principal.subject));
     let mut tx = state.pool.begin().await?;
-    let organisation: Organisation = sqlx::query_as(
-        "insert into organisation (organisation_id, name) values ($1, $2)
-         returning organisation_id, name, created_at, updated_at, version",
+    let organisation = organisations::insert(&mut *tx, Uuid::now_v7(), &name).await?;
+    let member = organisations::insert_member(
+        &mut *tx,
+        organisation.organisation_id,
+        &email,
+        Some(&principal.subject),
+        MemberRole::Organiser,
     )
-    .bind(Uuid::now_v7())
-    .bind(name)
-    .fetch_one(&mut *tx)
-    .await?;
-    let member: Member = sqlx::query_as(
-        "insert into organisation_member (organisation_id, email, user_subject, role)
-         values ($1, $2, $3, 'organiser') returning email, user_subject, role, created_at",
-    )
-    .bind(organisation.organisation_id)
-    .bind(email)
-    .bind(&principal.subject)
-    .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok((
@@ -144,29 +110,15 @@ pub async fn list_organisations(
     Authenticated(principal): Authenticated,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Page<Organisation>>, ApiError> {
-    let everything = principal.is_admin() || principal.is_service();
     let email = principal.email.as_deref().map(str::to_lowercase);
-    let filter = "$1 or exists (select 1 from organisation_member m where m.organisation_id = o.organisation_id
-                  and (m.user_subject = $2 or m.email = $3))";
-    let items: Vec<Organisation> = sqlx::query_as(&format!(
-        "select organisation_id, name, created_at, updated_at, version from organisation o
-         where {filter} order by name limit $4 offset $5"
-    ))
-    .bind(everything)
-    .bind(&principal.subject)
-    .bind(&email)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(&state.pool)
-    .await?;
-    let total: i64 = sqlx::query_scalar(&format!(
-        "select count(*) from organisation o where {filter}"
-    ))
-    .bind(everything)
-    .bind(&principal.subject)
-    .bind(&email)
-    .fetch_one(&state.pool)
-    .await?;
+    let visibility = Visibility {
+        everything: principal.is_admin() || principal.is_service(),
+        subject: &principal.subject,
+        email: email.as_deref(),
+    };
+    let items =
+        organisations::list_visible(&state.pool, visibility, page.limit(), page.offset()).await?;
+    let total = organisations::count_visible(&state.pool, visibility).await?;
     Ok(Json(Page::new(items, page, total)))
 }
 
@@ -179,19 +131,8 @@ pub async fn get_organisation(
     Path(id): Path<Uuid>,
 ) -> Result<Json<OrganisationDetail>, ApiError> {
     access::access(&state.pool, &principal, Owned::Organisation(id)).await?;
-    let organisation: Organisation = sqlx::query_as(
-        "select organisation_id, name, created_at, updated_at, version from organisation where organisation_id = $1",
-    )
-    .bind(id)
-    .fetch_one(&state.pool)
-    .await?;
-    let members: Vec<Member> = sqlx::query_as(
-        "select email, user_subject, role, created_at from organisation_member
-         where organisation_id = $1 order by role, email",
-    )
-    .bind(id)
-    .fetch_all(&state.pool)
-    .await?;
+    let organisation = organisations::find(&state.pool, id).await?;
+    let members = organisations::members(&state.pool, id).await?;
     Ok(Json(OrganisationDetail {
         organisation,
         members,
@@ -214,15 +155,13 @@ pub async fn add_member(
         return Err(ApiError::Forbidden("only organisers can manage members"));
     }
     let email = validated_email(&request.email)?;
-    let member: Member = sqlx::query_as(
-        "insert into organisation_member (organisation_id, email, user_subject, role)
-         values ($1, $2, $3, $4) returning email, user_subject, role, created_at",
+    let member = organisations::insert_member(
+        &state.pool,
+        id,
+        &email,
+        request.user_subject.as_deref(),
+        request.role,
     )
-    .bind(id)
-    .bind(email)
-    .bind(request.user_subject)
-    .bind(request.role)
-    .fetch_one(&state.pool)
     .await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
@@ -235,18 +174,11 @@ pub struct ChangeMember {
 
 /// An organisation always keeps one organiser: otherwise nobody could manage it again.
 async fn ensure_another_organiser(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    tx: &mut sqlx::PgConnection,
     organisation: Uuid,
     email: &str,
 ) -> Result<(), ApiError> {
-    // Locking every organiser row makes two concurrent demotions see each other.
-    let organisers: Vec<String> = sqlx::query_scalar(
-        "select email from organisation_member
-         where organisation_id = $1 and role = 'organiser' for update",
-    )
-    .bind(organisation)
-    .fetch_all(&mut **tx)
-    .await?;
+    let organisers = organisations::lock_organisers(&mut *tx, organisation).await?;
     if organisers.iter().all(|organiser| organiser == email) {
         return Err(ApiError::conflict(
             "last_organiser",
@@ -278,16 +210,9 @@ pub async fn change_member(
     if request.role == MemberRole::Staff {
         ensure_another_organiser(&mut tx, id, &email).await?;
     }
-    let member: Member = sqlx::query_as(
-        "update organisation_member set role = $3 where organisation_id = $1 and email = $2
-         returning email, user_subject, role, created_at",
-    )
-    .bind(id)
-    .bind(&email)
-    .bind(request.role)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let member = organisations::change_role(&mut *tx, id, &email, request.role)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     tx.commit().await?;
     Ok(Json(member))
 }
@@ -310,14 +235,7 @@ pub async fn remove_member(
     let email = email.trim().to_lowercase();
     let mut tx = state.pool.begin().await?;
     ensure_another_organiser(&mut tx, id, &email).await?;
-    let removed =
-        sqlx::query("delete from organisation_member where organisation_id = $1 and email = $2")
-            .bind(id)
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    if removed == 0 {
+    if !organisations::remove_member(&mut *tx, id, &email).await? {
         return Err(ApiError::NotFound);
     }
     tx.commit().await?;

@@ -3,16 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::Path;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::access::{self, Owned};
+pub use crate::data::venues::Venue;
+use crate::data::venues::{self, VenueFields};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -42,26 +43,6 @@ pub struct UpdateVenue {
     pub longitude: Option<f64>,
     pub timezone: Option<String>,
 }
-
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Venue {
-    pub venue_id: Uuid,
-    pub organisation_id: Uuid,
-    pub name: String,
-    pub address_line: String,
-    pub city: String,
-    pub postcode: Option<String>,
-    pub country: String,
-    pub latitude: f64,
-    pub longitude: f64,
-    pub timezone: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-const VENUE_COLUMNS: &str = "venue_id, organisation_id, name, address_line, city, postcode, country, \
-    latitude, longitude, timezone, created_at, updated_at, version";
 
 fn required_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let value = value.trim();
@@ -129,22 +110,22 @@ pub async fn create_venue(
     )
     .await?;
     validated_coordinates(request.latitude, request.longitude)?;
-    let venue: Venue = sqlx::query_as(&format!(
-        "insert into venue (venue_id, organisation_id, name, address_line, city, postcode, country,
-                            latitude, longitude, timezone)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning {VENUE_COLUMNS}"
-    ))
-    .bind(Uuid::now_v7())
-    .bind(request.organisation_id)
-    .bind(required_text("name", &request.name, 200)?)
-    .bind(required_text("address_line", &request.address_line, 300)?)
-    .bind(required_text("city", &request.city, 100)?)
-    .bind(request.postcode.map(|postcode| postcode.trim().to_owned()))
-    .bind(validated_country(&request.country)?)
-    .bind(request.latitude)
-    .bind(request.longitude)
-    .bind(validated_timezone(&request.timezone)?)
-    .fetch_one(&state.pool)
+    let fields = VenueFields {
+        name: required_text("name", &request.name, 200)?,
+        address_line: required_text("address_line", &request.address_line, 300)?,
+        city: required_text("city", &request.city, 100)?,
+        postcode: request.postcode.map(|postcode| postcode.trim().to_owned()),
+        country: validated_country(&request.country)?,
+        latitude: request.latitude,
+        longitude: request.longitude,
+        timezone: validated_timezone(&request.timezone)?,
+    };
+    let venue = venues::insert(
+        &state.pool,
+        Uuid::now_v7(),
+        request.organisation_id,
+        &fields,
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(venue)))
 }
@@ -157,12 +138,7 @@ pub async fn get_venue(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Venue>, ApiError> {
     access::access(&state.pool, &principal, Owned::Venue(id)).await?;
-    let venue = sqlx::query_as(&format!(
-        "select {VENUE_COLUMNS} from venue where venue_id = $1"
-    ))
-    .bind(id)
-    .fetch_one(&state.pool)
-    .await?;
+    let venue = venues::find(&state.pool, id).await?;
     Ok(Json(venue))
 }
 
@@ -178,50 +154,36 @@ pub async fn update_venue(
 ) -> Result<Json<Venue>, ApiError> {
     access::writable(&state.pool, &principal, Owned::Venue(id)).await?;
     let mut tx = state.pool.begin().await?;
-    let current: Venue = sqlx::query_as(&format!(
-        "select {VENUE_COLUMNS} from venue where venue_id = $1 for update"
-    ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let current = venues::lock(&mut tx, id).await?;
     let latitude = request.latitude.unwrap_or(current.latitude);
     let longitude = request.longitude.unwrap_or(current.longitude);
     validated_coordinates(latitude, longitude)?;
-    let venue: Venue = sqlx::query_as(&format!(
-        "update venue set name = $2, address_line = $3, city = $4, postcode = $5, country = $6,
-                latitude = $7, longitude = $8, timezone = $9
-         where venue_id = $1 returning {VENUE_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(required_text(
-        "name",
-        request.name.as_deref().unwrap_or(&current.name),
-        200,
-    )?)
-    .bind(required_text(
-        "address_line",
-        request
-            .address_line
-            .as_deref()
-            .unwrap_or(&current.address_line),
-        300,
-    )?)
-    .bind(required_text(
-        "city",
-        request.city.as_deref().unwrap_or(&current.city),
-        100,
-    )?)
-    .bind(request.postcode.or(current.postcode))
-    .bind(validated_country(
-        request.country.as_deref().unwrap_or(&current.country),
-    )?)
-    .bind(latitude)
-    .bind(longitude)
-    .bind(validated_timezone(
-        request.timezone.as_deref().unwrap_or(&current.timezone),
-    )?)
-    .fetch_one(&mut *tx)
-    .await?;
+    let fields = VenueFields {
+        name: required_text(
+            "name",
+            request.name.as_deref().unwrap_or(&current.name),
+            200,
+        )?,
+        address_line: required_text(
+            "address_line",
+            request
+                .address_line
+                .as_deref()
+                .unwrap_or(&current.address_line),
+            300,
+        )?,
+        city: required_text(
+            "city",
+            request.city.as_deref().unwrap_or(&current.city),
+            100,
+        )?,
+        postcode: request.postcode.or(current.postcode),
+        country: validated_country(request.country.as_deref().unwrap_or(&current.country))?,
+        latitude,
+        longitude,
+        timezone: validated_timezone(request.timezone.as_deref().unwrap_or(&current.timezone))?,
+    };
+    let venue = venues::update(&mut *tx, id, &fields).await?;
     tx.commit().await?;
     Ok(Json(venue))
 }

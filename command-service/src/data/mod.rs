@@ -1,0 +1,6 @@
+//! The write model's SQL, one module per noun: free functions over PostgreSQL executors, so
+//! handlers only extract, call and respond.
+
+pub mod organisations;
+pub mod ownership;
+pub mod venues;
