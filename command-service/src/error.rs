@@ -9,6 +9,8 @@ use service_runtime::json_body::JsonBodyError;
 use shared_dto::error::ErrorBody;
 use shared_dto::layout::LayoutError;
 
+use crate::data::events::LockError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("no such resource")]
@@ -36,6 +38,15 @@ impl ApiError {
         Self::Invalid {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// A refused [`lock_editable`](crate::data::events::lock_editable): `closed` says what a
+    /// cancelled or completed event cannot have done to it.
+    pub fn event_locked(error: LockError, closed: &'static str) -> Self {
+        match error {
+            LockError::Closed(_) => Self::conflict("event_closed", closed),
+            LockError::Database(error) => error.into(),
         }
     }
 

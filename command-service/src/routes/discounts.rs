@@ -5,18 +5,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::Path;
 use shared_dto::discount::{DiscountKind, DiscountRule, normalise_code};
-use sqlx::types::Json as Jsonb;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::access::{self, Owned};
+pub use crate::data::discounts::Discount;
+use crate::data::discounts::{self, DiscountTerms};
+use crate::data::{sessions, tiers};
 use crate::error::ApiError;
-use crate::routes::tiers::event_tier_ids;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,26 +47,6 @@ pub struct UpdateDiscount {
     pub is_public: Option<bool>,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Discount {
-    pub discount_id: Uuid,
-    pub event_id: Uuid,
-    pub code: String,
-    #[schema(value_type = Object)]
-    pub rule: Jsonb<DiscountRule>,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    pub max_total_uses: Option<i32>,
-    pub max_uses_per_customer: Option<i32>,
-    pub is_public: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-const DISCOUNT_COLUMNS: &str = "discount_id, event_id, code, rule, starts_at, ends_at, max_total_uses, \
-    max_uses_per_customer, is_public, created_at, updated_at, version";
-
 /// Checks a rule on its own and against the event it belongs to.
 async fn check_rule(
     tx: &mut sqlx::PgConnection,
@@ -74,9 +55,9 @@ async fn check_rule(
 ) -> Result<(), ApiError> {
     rule.validate()
         .map_err(|error| ApiError::invalid(format!("/rule{}", error.field()), error.to_string()))?;
-    let tiers = event_tier_ids(&mut *tx, event_id).await?;
+    let event_tiers = tiers::ids_of_event(&mut *tx, event_id).await?;
     if let Some(tier_ids) = &rule.tier_ids
-        && let Some(unknown) = tier_ids.iter().find(|tier| !tiers.contains(tier))
+        && let Some(unknown) = tier_ids.iter().find(|tier| !event_tiers.contains(tier))
     {
         return Err(ApiError::invalid(
             "/rule/tier_ids",
@@ -85,13 +66,7 @@ async fn check_rule(
     }
     if let Some(session_ids) = &rule.session_ids {
         let ids: Vec<Uuid> = session_ids.iter().copied().collect();
-        let known: i64 = sqlx::query_scalar(
-            "select count(*) from session where event_id = $1 and session_id = any($2)",
-        )
-        .bind(event_id)
-        .bind(&ids)
-        .fetch_one(&mut *tx)
-        .await?;
+        let known = sessions::count_of_event(&mut *tx, event_id, &ids).await?;
         if known != i64::try_from(ids.len()).unwrap_or(i64::MAX) {
             return Err(ApiError::invalid(
                 "/rule/session_ids",
@@ -100,11 +75,7 @@ async fn check_rule(
         }
     }
     if let DiscountKind::Flat { currency, .. } = &rule.kind {
-        let event_currency: Option<String> =
-            sqlx::query_scalar("select currency from tier where event_id = $1 limit 1")
-                .bind(event_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let event_currency = tiers::currency_of_event(&mut *tx, event_id).await?;
         if event_currency.is_some_and(|event_currency| event_currency != currency.code()) {
             return Err(ApiError::invalid(
                 "/rule/kind/currency",
@@ -166,22 +137,22 @@ pub async fn create_discount(
     )?;
     let mut tx = state.pool.begin().await?;
     check_rule(&mut tx, event_id, &request.rule).await?;
-    let discount: Discount = sqlx::query_as(&format!(
-        "insert into discount (discount_id, event_id, code, code_normalised, rule, starts_at, ends_at,
-                               max_total_uses, max_uses_per_customer, is_public)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning {DISCOUNT_COLUMNS}"
-    ))
-    .bind(Uuid::now_v7())
-    .bind(event_id)
-    .bind(request.code.trim())
-    .bind(&code)
-    .bind(Jsonb(&request.rule))
-    .bind(request.starts_at)
-    .bind(request.ends_at)
-    .bind(request.max_total_uses)
-    .bind(request.max_uses_per_customer)
-    .bind(request.is_public)
-    .fetch_one(&mut *tx)
+    let terms = DiscountTerms {
+        rule: &request.rule,
+        starts_at: request.starts_at,
+        ends_at: request.ends_at,
+        max_total_uses: request.max_total_uses,
+        max_uses_per_customer: request.max_uses_per_customer,
+        is_public: request.is_public,
+    };
+    let discount = discounts::insert(
+        &mut *tx,
+        Uuid::now_v7(),
+        event_id,
+        request.code.trim(),
+        &code,
+        &terms,
+    )
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(discount)))
@@ -195,12 +166,7 @@ pub async fn list_discounts(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<Vec<Discount>>, ApiError> {
     access::access(&state.pool, &principal, Owned::Event(event_id)).await?;
-    let discounts = sqlx::query_as(&format!(
-        "select {DISCOUNT_COLUMNS} from discount where event_id = $1 order by code_normalised"
-    ))
-    .bind(event_id)
-    .fetch_all(&state.pool)
-    .await?;
+    let discounts = discounts::of_event(&state.pool, event_id).await?;
     Ok(Json(discounts))
 }
 
@@ -216,12 +182,7 @@ pub async fn update_discount(
 ) -> Result<Json<Discount>, ApiError> {
     access::writable(&state.pool, &principal, Owned::Discount(id)).await?;
     let mut tx = state.pool.begin().await?;
-    let current: Discount = sqlx::query_as(&format!(
-        "select {DISCOUNT_COLUMNS} from discount where discount_id = $1 for update"
-    ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let current = discounts::lock(&mut tx, id).await?;
     let rule = request.rule.unwrap_or(current.rule.0);
     check_rule(&mut tx, current.event_id, &rule).await?;
     let starts_at = request.starts_at.or(current.starts_at);
@@ -231,20 +192,15 @@ pub async fn update_discount(
         .max_uses_per_customer
         .or(current.max_uses_per_customer);
     check_limits(starts_at, ends_at, max_total_uses, max_uses_per_customer)?;
-    let discount: Discount = sqlx::query_as(&format!(
-        "update discount set rule = $2, starts_at = $3, ends_at = $4, max_total_uses = $5,
-                max_uses_per_customer = $6, is_public = $7
-         where discount_id = $1 returning {DISCOUNT_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(Jsonb(&rule))
-    .bind(starts_at)
-    .bind(ends_at)
-    .bind(max_total_uses)
-    .bind(max_uses_per_customer)
-    .bind(request.is_public.unwrap_or(current.is_public))
-    .fetch_one(&mut *tx)
-    .await?;
+    let terms = DiscountTerms {
+        rule: &rule,
+        starts_at,
+        ends_at,
+        max_total_uses,
+        max_uses_per_customer,
+        is_public: request.is_public.unwrap_or(current.is_public),
+    };
+    let discount = discounts::update(&mut *tx, id, &terms).await?;
     tx.commit().await?;
     Ok(Json(discount))
 }
@@ -257,9 +213,6 @@ pub async fn delete_discount(
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     access::writable(&state.pool, &principal, Owned::Discount(id)).await?;
-    sqlx::query("delete from discount where discount_id = $1")
-        .bind(id)
-        .execute(&state.pool)
-        .await?;
+    discounts::delete(&state.pool, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

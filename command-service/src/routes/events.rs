@@ -4,18 +4,20 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::{Path, Query};
-use shared_dto::status::{EventStatus, SessionStatus};
+use shared_dto::status::EventStatus;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::access::{self, Owned};
+pub use crate::data::events::Event;
+use crate::data::events::{self, EventDetails, PublicationParts, Visibility};
+use crate::data::sessions;
 use crate::error::ApiError;
 use crate::routes::{Page, PageQuery};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,29 +40,11 @@ pub struct UpdateEvent {
     pub cover_image_urls: Option<Vec<String>>,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Event {
-    pub event_id: Uuid,
-    pub organisation_id: Uuid,
-    pub title: String,
-    pub description: String,
-    pub category_id: Option<String>,
-    pub cover_image_urls: Vec<String>,
-    pub status: EventStatus,
-    pub published_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct EventFilter {
     pub organisation_id: Option<Uuid>,
     pub status: Option<EventStatus>,
 }
-
-const EVENT_COLUMNS: &str = "event_id, organisation_id, title, description, category_id, \
-    cover_image_urls, status, published_at, created_at, updated_at, version";
 
 fn validated_title(title: &str) -> Result<String, ApiError> {
     let title = title.trim();
@@ -108,11 +92,7 @@ async fn validated_category(
     let Some(category) = category else {
         return Ok(None);
     };
-    let known: bool =
-        sqlx::query_scalar("select exists(select 1 from category where category_id = $1)")
-            .bind(&category)
-            .fetch_one(&state.pool)
-            .await?;
+    let known = events::category_exists(&state.pool, &category).await?;
     if known {
         Ok(Some(category))
     } else {
@@ -121,18 +101,6 @@ async fn validated_category(
             format!("unknown category {category:?}"),
         ))
     }
-}
-
-pub(crate) async fn load_event(
-    executor: impl sqlx::PgExecutor<'_>,
-    event_id: Uuid,
-) -> Result<Event, ApiError> {
-    Ok(sqlx::query_as(&format!(
-        "select {EVENT_COLUMNS} from event where event_id = $1"
-    ))
-    .bind(event_id)
-    .fetch_one(executor)
-    .await?)
 }
 
 #[utoipa::path(post, path = "/api/manage/events", tag = "events", request_body = CreateEvent,
@@ -149,21 +117,18 @@ pub async fn create_event(
         Owned::Organisation(request.organisation_id),
     )
     .await?;
-    let title = validated_title(&request.title)?;
-    let description = validated_description(&request.description)?;
-    let covers = validated_cover_urls(request.cover_image_urls)?;
-    let category = validated_category(&state, request.category_id).await?;
-    let event: Event = sqlx::query_as(&format!(
-        "insert into event (event_id, organisation_id, title, description, category_id, cover_image_urls)
-         values ($1, $2, $3, $4, $5, $6) returning {EVENT_COLUMNS}"
-    ))
-    .bind(Uuid::now_v7())
-    .bind(request.organisation_id)
-    .bind(title)
-    .bind(description)
-    .bind(category)
-    .bind(covers)
-    .fetch_one(&state.pool)
+    let details = EventDetails {
+        title: validated_title(&request.title)?,
+        description: validated_description(&request.description)?,
+        cover_image_urls: validated_cover_urls(request.cover_image_urls)?,
+        category_id: validated_category(&state, request.category_id).await?,
+    };
+    let event = events::insert(
+        &state.pool,
+        Uuid::now_v7(),
+        request.organisation_id,
+        &details,
+    )
     .await?;
     Ok((StatusCode::CREATED, Json(event)))
 }
@@ -177,32 +142,28 @@ pub async fn list_events(
     Query(page): Query<PageQuery>,
     Query(filter): Query<EventFilter>,
 ) -> Result<Json<Page<Event>>, ApiError> {
-    let everything = principal.is_admin() || principal.is_service();
     let email = principal.email.as_deref().map(str::to_lowercase);
-    let condition = "($1 or exists (select 1 from organisation_member m where m.organisation_id = e.organisation_id
-                       and (m.user_subject = $2 or m.email = $3)))
-                     and ($4::uuid is null or e.organisation_id = $4)
-                     and ($5::event_status is null or e.status = $5)";
-    let items: Vec<Event> = sqlx::query_as(&format!(
-        "select {EVENT_COLUMNS} from event e where {condition} order by created_at desc limit $6 offset $7"
-    ))
-    .bind(everything)
-    .bind(&principal.subject)
-    .bind(&email)
-    .bind(filter.organisation_id)
-    .bind(filter.status)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(&state.pool)
+    let visibility = Visibility {
+        everything: principal.is_admin() || principal.is_service(),
+        subject: &principal.subject,
+        email: email.as_deref(),
+    };
+    let items = events::list_visible(
+        &state.pool,
+        visibility,
+        filter.organisation_id,
+        filter.status,
+        page.limit(),
+        page.offset(),
+    )
     .await?;
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) from event e where {condition}"))
-        .bind(everything)
-        .bind(&principal.subject)
-        .bind(&email)
-        .bind(filter.organisation_id)
-        .bind(filter.status)
-        .fetch_one(&state.pool)
-        .await?;
+    let total = events::count_visible(
+        &state.pool,
+        visibility,
+        filter.organisation_id,
+        filter.status,
+    )
+    .await?;
     Ok(Json(Page::new(items, page, total)))
 }
 
@@ -214,7 +175,7 @@ pub async fn get_event(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Event>, ApiError> {
     access::access(&state.pool, &principal, Owned::Event(id)).await?;
-    Ok(Json(load_event(&state.pool, id).await?))
+    Ok(Json(events::find(&state.pool, id).await?))
 }
 
 #[utoipa::path(patch, path = "/api/manage/events/{id}", tag = "events", params(("id" = Uuid, Path)),
@@ -230,41 +191,23 @@ pub async fn update_event(
     access::writable(&state.pool, &principal, Owned::Event(id)).await?;
     let category = validated_category(&state, request.category_id).await?;
     let mut tx = state.pool.begin().await?;
-    let current: Event = sqlx::query_as(&format!(
-        "select {EVENT_COLUMNS} from event where event_id = $1 for update"
-    ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if matches!(
-        current.status,
-        EventStatus::Cancelled | EventStatus::Completed
-    ) {
-        return Err(ApiError::conflict(
-            "event_closed",
-            "a cancelled or completed event cannot be edited",
-        ));
-    }
-    let event: Event = sqlx::query_as(&format!(
-        "update event set title = $2, description = $3, category_id = $4, cover_image_urls = $5
-         where event_id = $1 returning {EVENT_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(validated_title(
-        request.title.as_deref().unwrap_or(&current.title),
-    )?)
-    .bind(validated_description(
-        request
-            .description
-            .as_deref()
-            .unwrap_or(&current.description),
-    )?)
-    .bind(category.or(current.category_id))
-    .bind(validated_cover_urls(
-        request.cover_image_urls.unwrap_or(current.cover_image_urls),
-    )?)
-    .fetch_one(&mut *tx)
-    .await?;
+    let current = events::lock_editable(&mut tx, id).await.map_err(|error| {
+        ApiError::event_locked(error, "a cancelled or completed event cannot be edited")
+    })?;
+    let details = EventDetails {
+        title: validated_title(request.title.as_deref().unwrap_or(&current.title))?,
+        description: validated_description(
+            request
+                .description
+                .as_deref()
+                .unwrap_or(&current.description),
+        )?,
+        category_id: category.or(current.category_id),
+        cover_image_urls: validated_cover_urls(
+            request.cover_image_urls.unwrap_or(current.cover_image_urls),
+        )?,
+    };
+    let event = events::update_details(&mut *tx, id, &details).await?;
     tx.commit().await?;
     Ok(Json(event))
 }
@@ -278,11 +221,7 @@ pub async fn delete_event(
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
     access::writable(&state.pool, &principal, Owned::Event(id)).await?;
-    let deleted = sqlx::query("delete from event where event_id = $1 and status = 'draft'")
-        .bind(id)
-        .execute(&state.pool)
-        .await?;
-    if deleted.rows_affected() == 0 {
+    if !events::delete_draft(&state.pool, id).await? {
         return Err(ApiError::conflict(
             "not_a_draft",
             "only draft events can be deleted; cancel it instead",
@@ -292,48 +231,26 @@ pub async fn delete_event(
 }
 
 /// What an event still lacks before it can go on sale; empty when it is complete.
-async fn missing_for_publication(
-    tx: &mut sqlx::PgConnection,
-    event: &Event,
-) -> Result<Vec<String>, ApiError> {
+fn missing_for_publication(event: &Event, parts: PublicationParts) -> Vec<String> {
     let mut missing = Vec::new();
     if event.category_id.is_none() {
         missing.push("category".to_owned());
     }
-    let tiers: i64 = sqlx::query_scalar("select count(*) from tier where event_id = $1")
-        .bind(event.event_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if tiers == 0 {
+    if parts.tiers == 0 {
         missing.push("tiers".to_owned());
     }
-    let capacity: Option<i64> = sqlx::query_scalar(
-        "select (seat_count + standing_capacity)::bigint from event_layout where event_id = $1",
-    )
-    .bind(event.event_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if capacity.unwrap_or(0) == 0 {
+    if parts.layout_capacity.unwrap_or(0) == 0 {
         missing.push("layout".to_owned());
     }
-    let sessions: Vec<(Uuid, Option<i64>)> = sqlx::query_as(
-        "select s.session_id, (l.seat_count + l.standing_capacity)::bigint
-         from session s left join session_layout l using (session_id)
-         where s.event_id = $1 and s.status <> $2 order by s.starts_at",
-    )
-    .bind(event.event_id)
-    .bind(SessionStatus::Cancelled)
-    .fetch_all(&mut *tx)
-    .await?;
-    if sessions.is_empty() {
+    if parts.sessions.is_empty() {
         missing.push("sessions".to_owned());
     }
-    for (session_id, capacity) in sessions {
+    for (session_id, capacity) in parts.sessions {
         if capacity.unwrap_or(0) == 0 {
             missing.push(format!("sessions/{session_id}/layout"));
         }
     }
-    Ok(missing)
+    missing
 }
 
 /// Publishes a complete draft; says what is missing otherwise. Publishing twice is harmless.
@@ -348,32 +265,18 @@ pub async fn publish_event(
 ) -> Result<Json<Event>, ApiError> {
     access::writable(&state.pool, &principal, Owned::Event(id)).await?;
     let mut tx = state.pool.begin().await?;
-    let event: Event = sqlx::query_as(&format!(
-        "select {EVENT_COLUMNS} from event where event_id = $1 for update"
-    ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    match event.status {
-        EventStatus::Published => return Ok(Json(event)),
-        EventStatus::Cancelled | EventStatus::Completed => {
-            return Err(ApiError::conflict(
-                "event_closed",
-                "a cancelled or completed event cannot be published",
-            ));
-        }
-        EventStatus::Draft => {}
+    let event = events::lock_editable(&mut tx, id).await.map_err(|error| {
+        ApiError::event_locked(error, "a cancelled or completed event cannot be published")
+    })?;
+    if event.status == EventStatus::Published {
+        return Ok(Json(event));
     }
-    let missing = missing_for_publication(&mut tx, &event).await?;
+    let parts = events::publication_parts(&mut tx, id).await?;
+    let missing = missing_for_publication(&event, parts);
     if !missing.is_empty() {
         return Err(ApiError::Incomplete { missing });
     }
-    let event: Event = sqlx::query_as(&format!(
-        "update event set status = 'published', published_at = now() where event_id = $1 returning {EVENT_COLUMNS}"
-    ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let event = events::publish(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(Json(event))
 }
@@ -389,7 +292,7 @@ pub async fn cancel_event(
 ) -> Result<Json<Event>, ApiError> {
     access::writable(&state.pool, &principal, Owned::Event(id)).await?;
     let mut tx = state.pool.begin().await?;
-    let event = load_event(&mut *tx, id).await?;
+    let event = events::lock(&mut tx, id).await?;
     match event.status {
         EventStatus::Cancelled => return Ok(Json(event)),
         EventStatus::Completed => {
@@ -400,17 +303,8 @@ pub async fn cancel_event(
         }
         EventStatus::Draft | EventStatus::Published => {}
     }
-    sqlx::query("update session set status = $2 where event_id = $1 and status <> $2")
-        .bind(id)
-        .bind(SessionStatus::Cancelled)
-        .execute(&mut *tx)
-        .await?;
-    let event: Event = sqlx::query_as(&format!(
-        "update event set status = 'cancelled' where event_id = $1 returning {EVENT_COLUMNS}"
-    ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    sessions::cancel_all_of_event(&mut *tx, id).await?;
+    let event = events::cancel(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(Json(event))
 }

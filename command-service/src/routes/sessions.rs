@@ -4,26 +4,20 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::Path;
+use shared_dto::status::EventStatus;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::access::{self, Owned};
+use crate::data::sessions::{self, SessionTimes};
+pub use crate::data::sessions::{Session, SessionMode};
+use crate::data::{events, layouts, venues};
 use crate::error::ApiError;
 use crate::session_status::{Actor, SessionLifeCycle, SessionStatus, TransitionError};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
-)]
-#[sqlx(type_name = "session_mode", rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum SessionMode {
-    Physical,
-    Online,
-}
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -53,54 +47,13 @@ pub struct ChangeStatus {
     pub status: SessionStatus,
 }
 
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Session {
-    pub session_id: Uuid,
-    pub event_id: Uuid,
-    pub venue_id: Option<Uuid>,
-    pub mode: SessionMode,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub sales_start_at: DateTime<Utc>,
-    pub sales_end_at: DateTime<Utc>,
-    pub status: SessionStatus,
-    /// Seats plus standing places, from the session's seat map (0 until it has one).
-    pub capacity: i64,
-    /// True once the session's map was saved on its own: it diverges from the event's map,
-    /// whose later changes no longer reach it.
-    pub own_seat_map: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-const SESSION_SELECT: &str =
-    "select s.session_id, s.event_id, s.venue_id, s.mode, s.starts_at, s.ends_at,
-        s.sales_start_at, s.sales_end_at, s.status,
-        coalesce(l.seat_count + l.standing_capacity, 0)::bigint as capacity,
-        coalesce(l.diverged, false) as own_seat_map,
-        s.created_at, s.updated_at, s.version
-    from session s left join session_layout l using (session_id)";
-
-async fn load_session(
-    executor: impl sqlx::PgExecutor<'_>,
-    session_id: Uuid,
-) -> Result<Session, ApiError> {
-    Ok(
-        sqlx::query_as(&format!("{SESSION_SELECT} where s.session_id = $1"))
-            .bind(session_id)
-            .fetch_one(executor)
-            .await?,
-    )
-}
-
 /// Checks the times an organiser gives, naming the field at fault.
 fn validated_times(
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     sales_start_at: DateTime<Utc>,
     sales_end_at: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<SessionTimes, ApiError> {
     if ends_at <= starts_at {
         return Err(ApiError::invalid(
             "/ends_at",
@@ -119,7 +72,12 @@ fn validated_times(
             "sales cannot end after the session ends",
         ));
     }
-    Ok(())
+    Ok(SessionTimes {
+        starts_at,
+        ends_at,
+        sales_start_at,
+        sales_end_at,
+    })
 }
 
 async fn check_venue(
@@ -134,13 +92,7 @@ async fn check_venue(
             "a physical session needs a venue",
         )),
         (_, Some(venue_id)) => {
-            let ours: bool = sqlx::query_scalar(
-                "select exists(select 1 from venue where venue_id = $1 and organisation_id = $2)",
-            )
-            .bind(venue_id)
-            .bind(organisation_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let ours = venues::belongs_to(&mut *tx, venue_id, organisation_id).await?;
             if ours {
                 Ok(())
             } else {
@@ -166,24 +118,18 @@ pub async fn create_session(
     JsonBody(request): JsonBody<CreateSession>,
 ) -> Result<(StatusCode, Json<Session>), ApiError> {
     let access = access::writable(&state.pool, &principal, Owned::Event(event_id)).await?;
-    validated_times(
+    let times = validated_times(
         request.starts_at,
         request.ends_at,
         request.sales_start_at,
         request.sales_end_at,
     )?;
     let mut tx = state.pool.begin().await?;
-    let status: String =
-        sqlx::query_scalar("select status::text from event where event_id = $1 for update")
-            .bind(event_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if status == "cancelled" || status == "completed" {
-        return Err(ApiError::conflict(
-            "event_closed",
-            "a cancelled or completed event cannot get sessions",
-        ));
-    }
+    events::lock_editable(&mut tx, event_id)
+        .await
+        .map_err(|error| {
+            ApiError::event_locked(error, "a cancelled or completed event cannot get sessions")
+        })?;
     check_venue(
         &mut tx,
         access.organisation_id,
@@ -192,29 +138,17 @@ pub async fn create_session(
     )
     .await?;
     let session_id = Uuid::now_v7();
-    sqlx::query(
-        "insert into session (session_id, event_id, venue_id, mode, starts_at, ends_at, sales_start_at, sales_end_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    sessions::insert(
+        &mut *tx,
+        session_id,
+        event_id,
+        request.venue_id,
+        request.mode,
+        times,
     )
-    .bind(session_id)
-    .bind(event_id)
-    .bind(request.venue_id)
-    .bind(request.mode)
-    .bind(request.starts_at)
-    .bind(request.ends_at)
-    .bind(request.sales_start_at)
-    .bind(request.sales_end_at)
-    .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "insert into session_layout (session_id, layout, seat_count, standing_capacity, tier_ids)
-         select $1, layout, seat_count, standing_capacity, tier_ids from event_layout where event_id = $2",
-    )
-    .bind(session_id)
-    .bind(event_id)
-    .execute(&mut *tx)
-    .await?;
-    let session = load_session(&mut *tx, session_id).await?;
+    layouts::copy_event_layout_to_session(&mut *tx, event_id, session_id).await?;
+    let session = sessions::find(&mut *tx, session_id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
@@ -227,12 +161,7 @@ pub async fn list_sessions(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<Vec<Session>>, ApiError> {
     access::access(&state.pool, &principal, Owned::Event(event_id)).await?;
-    let sessions = sqlx::query_as(&format!(
-        "{SESSION_SELECT} where s.event_id = $1 order by s.starts_at"
-    ))
-    .bind(event_id)
-    .fetch_all(&state.pool)
-    .await?;
+    let sessions = sessions::list_of_event(&state.pool, event_id).await?;
     Ok(Json(sessions))
 }
 
@@ -244,7 +173,7 @@ pub async fn get_session(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Session>, ApiError> {
     access::access(&state.pool, &principal, Owned::Session(id)).await?;
-    Ok(Json(load_session(&state.pool, id).await?))
+    Ok(Json(sessions::find(&state.pool, id).await?))
 }
 
 #[utoipa::path(patch, path = "/api/manage/sessions/{id}", tag = "sessions", params(("id" = Uuid, Path)),
@@ -259,11 +188,7 @@ pub async fn update_session(
 ) -> Result<Json<Session>, ApiError> {
     let access = access::writable(&state.pool, &principal, Owned::Session(id)).await?;
     let mut tx = state.pool.begin().await?;
-    sqlx::query("select 1 from session where session_id = $1 for update")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    let current = load_session(&mut *tx, id).await?;
+    let current = sessions::lock(&mut tx, id).await?;
     if matches!(
         current.status,
         SessionStatus::Cancelled | SessionStatus::Closed
@@ -289,20 +214,9 @@ pub async fn update_session(
     let ends_at = request.ends_at.unwrap_or(current.ends_at);
     let sales_start_at = request.sales_start_at.unwrap_or(current.sales_start_at);
     let sales_end_at = request.sales_end_at.unwrap_or(current.sales_end_at);
-    validated_times(starts_at, ends_at, sales_start_at, sales_end_at)?;
-    sqlx::query(
-        "update session set venue_id = $2, starts_at = $3, ends_at = $4, sales_start_at = $5, sales_end_at = $6
-         where session_id = $1",
-    )
-    .bind(id)
-    .bind(venue_id)
-    .bind(starts_at)
-    .bind(ends_at)
-    .bind(sales_start_at)
-    .bind(sales_end_at)
-    .execute(&mut *tx)
-    .await?;
-    let session = load_session(&mut *tx, id).await?;
+    let times = validated_times(starts_at, ends_at, sales_start_at, sales_end_at)?;
+    sessions::update_place_and_times(&mut *tx, id, venue_id, times).await?;
+    let session = sessions::find(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(Json(session))
 }
@@ -325,14 +239,11 @@ pub async fn change_session_status(
         Actor::Organiser
     };
     let mut tx = state.pool.begin().await?;
-    let (current, event_status, capacity): (SessionStatus, String, i64) = sqlx::query_as(
-        "select s.status, e.status::text, coalesce(l.seat_count + l.standing_capacity, 0)::bigint
-         from session s join event e using (event_id) left join session_layout l using (session_id)
-         where s.session_id = $1 for update of s",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let sessions::StatusContext {
+        status: current,
+        event_status,
+        capacity,
+    } = sessions::lock_for_status_change(&mut tx, id).await?;
     let next = current
         .transition(request.status, actor)
         .map_err(|error| match error {
@@ -344,7 +255,7 @@ pub async fn change_session_status(
             }
         })?;
     if next == SessionStatus::OnSale && current == SessionStatus::Scheduled {
-        if event_status != "published" {
+        if event_status != EventStatus::Published {
             return Err(ApiError::conflict(
                 "event_not_published",
                 "publish the event before opening sales",
@@ -357,12 +268,8 @@ pub async fn change_session_status(
             ));
         }
     }
-    sqlx::query("update session set status = $2 where session_id = $1")
-        .bind(id)
-        .bind(next)
-        .execute(&mut *tx)
-        .await?;
-    let session = load_session(&mut *tx, id).await?;
+    sessions::set_status(&mut *tx, id, next).await?;
+    let session = sessions::find(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(Json(session))
 }

@@ -3,17 +3,18 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::Path;
 use shared_dto::money::Currency;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::access::{self, Owned};
+pub use crate::data::tiers::Tier;
+use crate::data::{events, tiers};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -34,22 +35,6 @@ pub struct UpdateTier {
     pub colour: Option<String>,
     pub price_minor: Option<i64>,
 }
-
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Tier {
-    pub tier_id: Uuid,
-    pub event_id: Uuid,
-    pub name: String,
-    pub colour: String,
-    pub price_minor: i64,
-    pub currency: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub version: i64,
-}
-
-const TIER_COLUMNS: &str =
-    "tier_id, event_id, name, colour, price_minor, currency, created_at, updated_at, version";
 
 fn validated_name(name: &str) -> Result<String, ApiError> {
     let name = name.trim();
@@ -82,17 +67,6 @@ fn validated_price(price: i64) -> Result<i64, ApiError> {
     }
 }
 
-pub(crate) async fn event_tier_ids(
-    executor: impl sqlx::PgExecutor<'_>,
-    event_id: Uuid,
-) -> Result<std::collections::HashSet<Uuid>, ApiError> {
-    let ids: Vec<Uuid> = sqlx::query_scalar("select tier_id from tier where event_id = $1")
-        .bind(event_id)
-        .fetch_all(executor)
-        .await?;
-    Ok(ids.into_iter().collect())
-}
-
 #[utoipa::path(post, path = "/api/manage/events/{id}/tiers", tag = "tiers", params(("id" = Uuid, Path)),
     request_body = CreateTier,
     responses((status = 201, body = Tier), (status = 403), (status = 404), (status = 409), (status = 422)),
@@ -108,15 +82,8 @@ pub async fn create_tier(
         .map_err(|error| ApiError::invalid("/currency", error.to_string()))?;
     let mut tx = state.pool.begin().await?;
     // Serialises tier creation per event so the one-currency rule cannot race.
-    sqlx::query("select 1 from event where event_id = $1 for update")
-        .bind(event_id)
-        .execute(&mut *tx)
-        .await?;
-    let existing: Option<String> =
-        sqlx::query_scalar("select currency from tier where event_id = $1 limit 1")
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    events::lock(&mut tx, event_id).await?;
+    let existing = tiers::currency_of_event(&mut *tx, event_id).await?;
     if let Some(existing) = existing.filter(|existing| existing != currency.code()) {
         return Err(ApiError::invalid(
             "/currency",
@@ -125,17 +92,15 @@ pub async fn create_tier(
             ),
         ));
     }
-    let tier: Tier = sqlx::query_as(&format!(
-        "insert into tier (tier_id, event_id, name, colour, price_minor, currency)
-         values ($1, $2, $3, $4, $5, $6) returning {TIER_COLUMNS}"
-    ))
-    .bind(Uuid::now_v7())
-    .bind(event_id)
-    .bind(validated_name(&request.name)?)
-    .bind(validated_colour(&request.colour)?)
-    .bind(validated_price(request.price_minor)?)
-    .bind(currency.code())
-    .fetch_one(&mut *tx)
+    let tier = tiers::insert(
+        &mut *tx,
+        Uuid::now_v7(),
+        event_id,
+        &validated_name(&request.name)?,
+        &validated_colour(&request.colour)?,
+        validated_price(request.price_minor)?,
+        currency.code(),
+    )
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(tier)))
@@ -149,12 +114,7 @@ pub async fn list_tiers(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<Vec<Tier>>, ApiError> {
     access::access(&state.pool, &principal, Owned::Event(event_id)).await?;
-    let tiers = sqlx::query_as(&format!(
-        "select {TIER_COLUMNS} from tier where event_id = $1 order by price_minor desc, name"
-    ))
-    .bind(event_id)
-    .fetch_all(&state.pool)
-    .await?;
+    let tiers = tiers::of_event(&state.pool, event_id).await?;
     Ok(Json(tiers))
 }
 
@@ -171,20 +131,14 @@ pub async fn update_tier(
 ) -> Result<Json<Tier>, ApiError> {
     access::writable(&state.pool, &principal, Owned::Tier(id)).await?;
     let mut tx = state.pool.begin().await?;
-    let current: Tier = sqlx::query_as(&format!(
-        "select {TIER_COLUMNS} from tier where tier_id = $1 for update"
-    ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let tier: Tier = sqlx::query_as(&format!(
-        "update tier set name = $2, colour = $3, price_minor = $4 where tier_id = $1 returning {TIER_COLUMNS}"
-    ))
-    .bind(id)
-    .bind(validated_name(request.name.as_deref().unwrap_or(&current.name))?)
-    .bind(validated_colour(request.colour.as_deref().unwrap_or(&current.colour))?)
-    .bind(validated_price(request.price_minor.unwrap_or(current.price_minor))?)
-    .fetch_one(&mut *tx)
+    let current = tiers::lock(&mut tx, id).await?;
+    let tier = tiers::update(
+        &mut *tx,
+        id,
+        &validated_name(request.name.as_deref().unwrap_or(&current.name))?,
+        &validated_colour(request.colour.as_deref().unwrap_or(&current.colour))?,
+        validated_price(request.price_minor.unwrap_or(current.price_minor))?,
+    )
     .await?;
     tx.commit().await?;
     Ok(Json(tier))
@@ -202,29 +156,14 @@ pub async fn delete_tier(
     access::writable(&state.pool, &principal, Owned::Tier(id)).await?;
     let mut tx = state.pool.begin().await?;
     // Locks the tier's event so a concurrent layout write cannot start using the tier meanwhile.
-    sqlx::query(
-        "select 1 from event e join tier t using (event_id) where t.tier_id = $1 for update of e",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    let in_use: bool = sqlx::query_scalar(
-        "select exists(select 1 from event_layout where $1 = any(tier_ids))
-             or exists(select 1 from session_layout where $1 = any(tier_ids))",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if in_use {
+    events::lock_of_tier(&mut tx, id).await?;
+    if tiers::in_use(&mut *tx, id).await? {
         return Err(ApiError::conflict(
             "tier_in_use",
             "a seat map uses this tier; reassign its seats first",
         ));
     }
-    sqlx::query("delete from tier where tier_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    tiers::delete(&mut *tx, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
