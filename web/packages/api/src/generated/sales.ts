@@ -301,7 +301,7 @@ export type components = {
             checked_in_at: string;
             gate: string;
             /** @description Always `admitted`. */
-            outcome: string;
+            outcome: components["schemas"]["ScanOutcome"];
             ticket: components["schemas"]["ScannedTicket"];
         };
         Attendee: {
@@ -328,8 +328,7 @@ export type components = {
             session_id: string;
             /** Format: date-time */
             session_starts_at?: string | null;
-            /** @description `valid`, `refunded` or `void`. */
-            status: string;
+            status: components["schemas"]["TicketStatus"];
             /** Format: uuid */
             ticket_id: string;
             /** Format: uuid */
@@ -468,8 +467,8 @@ export type components = {
             /** @description Null for a standing place. */
             seat_id?: string | null;
             seat_label?: string | null;
-            /** @description `valid`, `refunded` or `void`; only a valid ticket enters. */
-            status: string;
+            /** @description Only a `valid` ticket enters. */
+            status: components["schemas"]["TicketStatus"];
             /** Format: uuid */
             ticket_id: string;
             /** @description The number printed on the ticket, e.g. `K7Q2-9XMB-4TZ8`, for typed entry offline. */
@@ -553,7 +552,7 @@ export type components = {
              *     `refunded`. A payment that arrives after expiry completes an `expired` order when its
              *     places are still free, and refunds it otherwise.
              */
-            status: string;
+            status: components["schemas"]["OrderStatus"];
             /** Format: int64 */
             subtotal_minor: number;
             /** Format: date-time */
@@ -580,7 +579,7 @@ export type components = {
             /** Format: uuid */
             order_id: string;
             /** @description `refunded` once every ticket is; `ticketed` while some still stand. */
-            order_status: string;
+            order_status: components["schemas"]["OrderStatus"];
             refund?: null | components["schemas"]["Refund"];
             /** @description Every refund of the order, oldest first. */
             refunds: components["schemas"]["Refund"][];
@@ -607,8 +606,7 @@ export type components = {
             session_id: string;
             /** Format: date-time */
             session_starts_at?: string | null;
-            /** @description `pending`, `paid`, `ticketed`, `expired`, `cancelled` or `refunded`. */
-            status: string;
+            status: components["schemas"]["OrderStatus"];
             /** Format: int64 */
             subtotal_minor: number;
             /** Format: int64 */
@@ -623,6 +621,11 @@ export type components = {
             /** Format: int64 */
             total: number;
         };
+        /**
+         * @description An order, from its hold to its tickets (or its end).
+         * @enum {string}
+         */
+        OrderStatus: "pending" | "paid" | "ticketed" | "expired" | "cancelled" | "refunded";
         Payment: {
             /** Format: int64 */
             amount_minor: number;
@@ -634,8 +637,13 @@ export type components = {
             payment_id: string;
             provider: string;
             /** @description `processing`, `succeeded`, `failed`, `refund_pending` or `refunded`. */
-            status: string;
+            status: components["schemas"]["PaymentStatus"];
         };
+        /**
+         * @description One attempt to take (and perhaps give back) an order's money.
+         * @enum {string}
+         */
+        PaymentStatus: "processing" | "failed" | "succeeded" | "refund_pending" | "refunded";
         PayOrder: {
             /**
              * @description Sandbox: a test card number — `4242 4242 4242 4242` approves, `4000 0000 0000 0002`
@@ -750,9 +758,15 @@ export type components = {
             /** Format: date-time */
             refunded_at?: string | null;
             /** @description `pending` until the payment provider has returned the money, then `refunded`. */
-            status: string;
+            status: components["schemas"]["RefundStatus"];
             ticket_ids: string[];
         };
+        /**
+         * @description Money owed back for some tickets of an order: `pending` until the payment provider has
+         *     returned it.
+         * @enum {string}
+         */
+        RefundStatus: "pending" | "refunded";
         RemindersQueued: {
             /**
              * Format: int64
@@ -806,6 +820,11 @@ export type components = {
             tier_id: string;
             tier_name?: string | null;
         };
+        /**
+         * @description What a scan came to, as stored with it and answered for it.
+         * @enum {string}
+         */
+        ScanOutcome: "admitted" | "already_admitted" | "not_valid" | "invalid_code" | "invalid_scan_time" | "unknown_ticket" | "forbidden";
         ScanResult: {
             /** Format: date-time */
             admitted_at?: string | null;
@@ -818,7 +837,7 @@ export type components = {
              *     too long ago); `unknown_ticket` (also a number that names no ticket of `session_id`);
              *     `forbidden`.
              */
-            outcome: string;
+            outcome: components["schemas"]["ScanOutcome"];
             scan_id: string;
             ticket?: null | components["schemas"]["ScannedTicket"];
         };
@@ -901,8 +920,8 @@ export type components = {
             seat_label?: string | null;
             /** Format: uuid */
             session_id: string;
-            /** @description `valid`, `refunded` or `void`. */
-            status: string;
+            /** @description Only a `valid` ticket enters. */
+            status: components["schemas"]["TicketStatus"];
             /** Format: uuid */
             ticket_id: string;
             /**
@@ -914,6 +933,11 @@ export type components = {
             /** Format: uuid */
             tier_id: string;
         };
+        /**
+         * @description A ticket: `valid` admits, the others do not.
+         * @enum {string}
+         */
+        TicketStatus: "valid" | "refunded" | "void";
         WebhookReceipt: {
             /** @description What the event did: `settled`, `failed`, or `ignored`. */
             action: string;
