@@ -9,3 +9,4 @@ pub mod ownership;
 pub mod sessions;
 pub mod tiers;
 pub mod venues;
+pub mod waiting_room;

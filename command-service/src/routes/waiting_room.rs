@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 use service_runtime::JsonBody;
 use service_runtime::auth::Authenticated;
 use service_runtime::params::Path;
+use shared_dto::status::SessionStatus;
 use shared_dto::waiting_room::WaitingRoomSettings;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::access::{self, Owned};
+use crate::data::{sessions, waiting_room};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A session's waiting room as set by its organisers.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -53,29 +55,6 @@ fn view(session_id: Uuid, settings: WaitingRoomSettings) -> WaitingRoom {
     }
 }
 
-/// The stored settings, or the defaults (off) for a session never set.
-async fn stored(
-    executor: impl sqlx::PgExecutor<'_>,
-    session_id: Uuid,
-) -> Result<WaitingRoomSettings, ApiError> {
-    let row: Option<(bool, i32, i32, i32)> = sqlx::query_as(
-        "select enabled, admit_per_minute, opens_minutes_before_sale, pass_minutes
-         from session_waiting_room where session_id = $1",
-    )
-    .bind(session_id)
-    .fetch_optional(executor)
-    .await?;
-    Ok(match row {
-        Some((enabled, rate, opens, pass)) => WaitingRoomSettings {
-            enabled,
-            admit_per_minute: rate.try_into().unwrap_or(1),
-            opens_minutes_before_sale: opens.try_into().unwrap_or(0),
-            pass_minutes: pass.try_into().unwrap_or(1),
-        },
-        None => WaitingRoomSettings::default(),
-    })
-}
-
 /// `value` if given and within `range`, else the current one; out of range names the field.
 fn within(
     field: &str,
@@ -113,7 +92,10 @@ pub async fn get_waiting_room(
     Path(id): Path<Uuid>,
 ) -> Result<Json<WaitingRoom>, ApiError> {
     access::access(&state.pool, &principal, Owned::Session(id)).await?;
-    Ok(Json(view(id, stored(&state.pool, id).await?)))
+    Ok(Json(view(
+        id,
+        waiting_room::settings(&state.pool, id).await?,
+    )))
 }
 
 #[utoipa::path(put, path = "/api/manage/sessions/{id}/waiting-room", tag = "sessions",
@@ -134,20 +116,14 @@ pub async fn set_waiting_room(
 ) -> Result<Json<WaitingRoom>, ApiError> {
     access::writable(&state.pool, &principal, Owned::Session(id)).await?;
     let mut tx = state.pool.begin().await?;
-    // Compared as text in lower case: the spelling of the status labels is not this module's.
-    let status: String = sqlx::query_scalar(
-        "select lower(status::text) from session where session_id = $1 for update",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if status == "cancelled" || status == "closed" {
+    let status = sessions::lock_status(&mut tx, id).await?;
+    if matches!(status, SessionStatus::Cancelled | SessionStatus::Closed) {
         return Err(ApiError::conflict(
             "session_closed",
             "a closed or cancelled session cannot be edited",
         ));
     }
-    let current = stored(&mut *tx, id).await?;
+    let current = waiting_room::settings(&mut *tx, id).await?;
     let settings = WaitingRoomSettings {
         enabled: request.enabled,
         admit_per_minute: within(
@@ -169,22 +145,7 @@ pub async fn set_waiting_room(
             current.pass_minutes,
         )?,
     };
-    sqlx::query(
-        "insert into session_waiting_room
-            (session_id, enabled, admit_per_minute, opens_minutes_before_sale, pass_minutes)
-         values ($1, $2, $3, $4, $5)
-         on conflict (session_id) do update set enabled = excluded.enabled,
-            admit_per_minute = excluded.admit_per_minute,
-            opens_minutes_before_sale = excluded.opens_minutes_before_sale,
-            pass_minutes = excluded.pass_minutes",
-    )
-    .bind(id)
-    .bind(settings.enabled)
-    .bind(i64::from(settings.admit_per_minute))
-    .bind(i64::from(settings.opens_minutes_before_sale))
-    .bind(i64::from(settings.pass_minutes))
-    .execute(&mut *tx)
-    .await?;
+    waiting_room::store(&mut *tx, id, &settings).await?;
     tx.commit().await?;
     Ok(Json(view(id, settings)))
 }
