@@ -7,6 +7,7 @@
 //! command starts them); connection settings are read from the same environment variables
 //! the services use, with the same local defaults.
 
+#[cfg(feature = "kafka")]
 pub mod kafka;
 pub mod mongo;
 pub mod oidc;

@@ -1,7 +1,6 @@
 //! command-service against the real PostgreSQL and real OIDC tokens.
 
 mod authorisation;
-mod cdc;
 mod support;
 mod validation;
 mod wizard;

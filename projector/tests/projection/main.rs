@@ -1,5 +1,6 @@
 //! The projector against the real chain: PostgreSQL → Debezium → broker → projector → read store.
 
+mod cdc;
 mod dead_letters;
 mod fixtures;
 mod incremental;
