@@ -14,7 +14,7 @@ use rdkafka::message::BorrowedMessage;
 use rdkafka::types::RDKafkaErrorCode;
 use serde_json::Value;
 use shared_dto::cdc::{Envelope, Op};
-use shared_dto::rows::{EventRow, SessionRow};
+use shared_dto::rows::{EventChangeRow, SessionChangeRow};
 use shared_dto::status::EventStatus;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -60,7 +60,7 @@ pub enum Change {
         session_id: Uuid,
         lsn: u64,
         /// `None` for a delete.
-        row: Option<SessionRow>,
+        row: Option<SessionChangeRow>,
     },
     EventPublished {
         event_id: Uuid,
@@ -100,7 +100,7 @@ pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Result<Change, Decode
             let lsn = envelope.source.lsn.ok_or(DecodeError::NoLsn)?;
             match envelope.op {
                 Op::Create | Op::Update | Op::Read => {
-                    let row: SessionRow =
+                    let row: SessionChangeRow =
                         serde_json::from_value(envelope.after.unwrap_or(Value::Null))?;
                     Ok(Change::Session {
                         session_id: row.session_id,
@@ -131,7 +131,7 @@ pub fn decode(key: Option<&[u8]>, value: Option<&[u8]>) -> Result<Change, Decode
         }
         "event" => match (envelope.op, envelope.after) {
             (Op::Create | Op::Update | Op::Read, Some(after)) => {
-                let row: EventRow = serde_json::from_value(after)?;
+                let row: EventChangeRow = serde_json::from_value(after)?;
                 Ok(if row.status == EventStatus::Published {
                     Change::EventPublished {
                         event_id: row.event_id,

@@ -2,7 +2,7 @@
 //! replica or replay computes it.
 
 use chrono::{DateTime, Utc};
-use shared_dto::rows::SessionRow;
+use shared_dto::rows::SessionChangeRow;
 use shared_dto::status::SessionStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,7 +59,7 @@ pub const REMIND_BEFORE: chrono::Duration = chrono::Duration::hours(24);
 
 /// The jobs a session should have now; every other pending job of it is dropped. A deleted
 /// session has none.
-pub fn jobs_for(session: Option<&SessionRow>) -> Vec<PlannedJob> {
+pub fn jobs_for(session: Option<&SessionChangeRow>) -> Vec<PlannedJob> {
     let Some(session) = session else {
         return Vec::new();
     };
@@ -102,8 +102,8 @@ mod tests {
             .expect("a valid time")
     }
 
-    fn session(status: SessionStatus) -> SessionRow {
-        SessionRow {
+    fn session(status: SessionStatus) -> SessionChangeRow {
+        SessionChangeRow {
             session_id: Uuid::nil(),
             event_id: Uuid::nil(),
             venue_id: None,

@@ -10,14 +10,14 @@ use uuid::Uuid;
 use crate::status::{EventStatus, SessionStatus, TicketStatus, session_status_column};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrganisationRow {
+pub struct OrganisationChangeRow {
     pub organisation_id: Uuid,
     pub name: String,
     pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrganisationMemberRow {
+pub struct OrganisationMemberChangeRow {
     pub organisation_id: Uuid,
     pub email: String,
     pub user_subject: Option<String>,
@@ -27,14 +27,14 @@ pub struct OrganisationMemberRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CategoryRow {
+pub struct CategoryChangeRow {
     pub category_id: String,
     pub name: String,
     pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VenueRow {
+pub struct VenueChangeRow {
     pub venue_id: Uuid,
     pub organisation_id: Uuid,
     pub name: String,
@@ -49,7 +49,7 @@ pub struct VenueRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventRow {
+pub struct EventChangeRow {
     pub event_id: Uuid,
     pub organisation_id: Uuid,
     pub title: String,
@@ -63,7 +63,7 @@ pub struct EventRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TierRow {
+pub struct TierChangeRow {
     pub tier_id: Uuid,
     pub event_id: Uuid,
     pub name: String,
@@ -74,7 +74,7 @@ pub struct TierRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionRow {
+pub struct SessionChangeRow {
     pub session_id: Uuid,
     pub event_id: Uuid,
     pub venue_id: Option<Uuid>,
@@ -91,7 +91,7 @@ pub struct SessionRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionLayoutRow {
+pub struct SessionLayoutChangeRow {
     pub session_id: Uuid,
     /// The layout document as JSON text (see [`crate::layout::Layout`]).
     pub layout: String,
@@ -102,7 +102,7 @@ pub struct SessionLayoutRow {
 
 /// A ticket written by order-service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TicketRow {
+pub struct TicketChangeRow {
     pub ticket_id: Uuid,
     pub order_id: Uuid,
     pub event_id: Uuid,
@@ -121,7 +121,7 @@ pub struct TicketRow {
     pub version: i64,
 }
 
-impl TicketRow {
+impl TicketChangeRow {
     pub fn is_valid(&self) -> bool {
         self.status == TicketStatus::Valid
     }
@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn a_session_row_decodes_from_debezium_json() {
-        let row: SessionRow = serde_json::from_value(json!({
+        let row: SessionChangeRow = serde_json::from_value(json!({
             "session_id": "01a1ff50-7a83-73a8-8f76-d72172f151cd",
             "event_id": "01a1ff50-7a2a-7608-b8fc-2577d42992f3",
             "venue_id": null, "mode": "online",
@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn a_session_row_reads_the_lower_case_column_spelling() {
-        let row: SessionRow = serde_json::from_value(json!({
+        let row: SessionChangeRow = serde_json::from_value(json!({
             "session_id": "01a1ff50-7a83-73a8-8f76-d72172f151cd",
             "event_id": "01a1ff50-7a2a-7608-b8fc-2577d42992f3",
             "venue_id": null, "mode": "online",

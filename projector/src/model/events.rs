@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use mongodb::Database;
 use shared_dto::read_model::{CategoryView, EventDocument, SessionView, VenueView, collection};
-use shared_dto::rows::{CategoryRow, EventRow, OrganisationRow, SessionRow, VenueRow};
+use shared_dto::rows::{
+    CategoryChangeRow, EventChangeRow, OrganisationChangeRow, SessionChangeRow, VenueChangeRow,
+};
 use shared_dto::status::SessionStatus;
 
 use crate::error::ProjectionError;
@@ -16,17 +18,18 @@ use crate::model::seat_maps::tier_views;
 use crate::model::tally::{self, SessionSales};
 
 pub async fn recompute(database: &Database, event_id: &str) -> Result<(), ProjectionError> {
-    let Some(event) = row::<EventRow>(database, "event", event_id).await? else {
+    let Some(event) = row::<EventChangeRow>(database, "event", event_id).await? else {
         return remove(database, collection::EVENTS, event_id).await;
     };
     let organisation_id = event.organisation_id.to_string();
-    let organisation_name = row::<OrganisationRow>(database, "organisation", &organisation_id)
-        .await?
-        .map(|organisation| organisation.name)
-        .unwrap_or_default();
+    let organisation_name =
+        row::<OrganisationChangeRow>(database, "organisation", &organisation_id)
+            .await?
+            .map(|organisation| organisation.name)
+            .unwrap_or_default();
     let category = match &event.category_id {
         Some(category_id) => Some(CategoryView {
-            name: row::<CategoryRow>(database, "category", category_id)
+            name: row::<CategoryChangeRow>(database, "category", category_id)
                 .await?
                 .map_or_else(|| category_id.clone(), |category| category.name),
             category_id: category_id.clone(),
@@ -34,7 +37,8 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
         None => None,
     };
     let tiers = tier_views(database, event_id, &mut BTreeMap::new()).await?;
-    let session_rows = rows_where::<SessionRow>(database, "session", "event_id", event_id).await?;
+    let session_rows =
+        rows_where::<SessionChangeRow>(database, "session", "event_id", event_id).await?;
     let session_ids: Vec<String> = session_rows
         .iter()
         .map(|session| session.session_id.to_string())
@@ -112,12 +116,12 @@ pub async fn recompute(database: &Database, event_id: &str) -> Result<(), Projec
 
 async fn session_view(
     database: &Database,
-    session: SessionRow,
+    session: SessionChangeRow,
     sales: &HashMap<String, SessionSales>,
 ) -> Result<SessionView, ProjectionError> {
     let session_id = session.session_id.to_string();
     let venue = match session.venue_id {
-        Some(venue_id) => row::<VenueRow>(database, "venue", &venue_id.to_string())
+        Some(venue_id) => row::<VenueChangeRow>(database, "venue", &venue_id.to_string())
             .await?
             .map(|venue| VenueView {
                 venue_id: venue.venue_id.to_string(),

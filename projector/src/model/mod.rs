@@ -14,7 +14,9 @@ pub mod tally;
 use std::collections::BTreeSet;
 
 use mongodb::Database;
-use shared_dto::rows::{EventRow, OrganisationMemberRow, SessionRow, TicketRow, TierRow};
+use shared_dto::rows::{
+    EventChangeRow, OrganisationMemberChangeRow, SessionChangeRow, TicketChangeRow, TierChangeRow,
+};
 
 use crate::change::RowChange;
 use crate::error::ProjectionError;
@@ -50,7 +52,7 @@ pub async fn affected(
                 || previous.is_none_or(|before| before.get("name") != change.row.get("name"));
             if renamed {
                 for event in
-                    rows_where::<EventRow>(database, "event", "organisation_id", &change.key)
+                    rows_where::<EventChangeRow>(database, "event", "organisation_id", &change.key)
                         .await?
                 {
                     targets.insert(Target::Event(event.event_id.to_string()));
@@ -58,19 +60,19 @@ pub async fn affected(
             }
         }
         "organisation_member" => {
-            let member: OrganisationMemberRow = decode(&change.row)?;
+            let member: OrganisationMemberChangeRow = decode(&change.row)?;
             targets.insert(Target::Organisation(member.organisation_id.to_string()));
         }
         "category" => {
             for event in
-                rows_where::<EventRow>(database, "event", "category_id", &change.key).await?
+                rows_where::<EventChangeRow>(database, "event", "category_id", &change.key).await?
             {
                 targets.insert(Target::Event(event.event_id.to_string()));
             }
         }
         "venue" => {
             for session in
-                rows_where::<SessionRow>(database, "session", "venue_id", &change.key).await?
+                rows_where::<SessionChangeRow>(database, "session", "venue_id", &change.key).await?
             {
                 targets.insert(Target::Event(session.event_id.to_string()));
             }
@@ -79,29 +81,30 @@ pub async fn affected(
             targets.insert(Target::Event(change.key.clone()));
         }
         "tier" => {
-            let tier: TierRow = decode(&change.row)?;
+            let tier: TierChangeRow = decode(&change.row)?;
             let event_id = tier.event_id.to_string();
             for session in
-                rows_where::<SessionRow>(database, "session", "event_id", &event_id).await?
+                rows_where::<SessionChangeRow>(database, "session", "event_id", &event_id).await?
             {
                 targets.insert(Target::SeatMap(session.session_id.to_string()));
             }
             targets.insert(Target::Event(event_id));
         }
         "session" => {
-            let session: SessionRow = decode(&change.row)?;
+            let session: SessionChangeRow = decode(&change.row)?;
             targets.insert(Target::Event(session.event_id.to_string()));
             targets.insert(Target::SeatMap(change.key.clone()));
             targets.insert(Target::Sales(change.key.clone()));
         }
         "session_layout" => {
             targets.insert(Target::SeatMap(change.key.clone()));
-            if let Some(session) = row::<SessionRow>(database, "session", &change.key).await? {
+            if let Some(session) = row::<SessionChangeRow>(database, "session", &change.key).await?
+            {
                 targets.insert(Target::Event(session.event_id.to_string()));
             }
         }
         "ticket" => {
-            let ticket: TicketRow = decode(&change.row)?;
+            let ticket: TicketChangeRow = decode(&change.row)?;
             targets.insert(Target::SoldPlace(change.key.clone()));
             targets.insert(Target::Sales(ticket.session_id.to_string()));
             targets.insert(Target::Event(ticket.event_id.to_string()));

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use mongodb::Database;
 use shared_dto::read_model::{MemberView, OrganisationDocument, collection};
-use shared_dto::rows::{OrganisationMemberRow, OrganisationRow};
+use shared_dto::rows::{OrganisationChangeRow, OrganisationMemberChangeRow};
 
 use crate::error::ProjectionError;
 use crate::model::documents::{remove, store};
@@ -12,13 +12,13 @@ use crate::model::rows::{row, rows_where};
 
 pub async fn recompute(database: &Database, organisation_id: &str) -> Result<(), ProjectionError> {
     let Some(organisation) =
-        row::<OrganisationRow>(database, "organisation", organisation_id).await?
+        row::<OrganisationChangeRow>(database, "organisation", organisation_id).await?
     else {
         return remove(database, collection::ORGANISATIONS, organisation_id).await;
     };
     let mut versions = BTreeMap::from([("organisation".to_owned(), organisation.version)]);
     let mut members = Vec::new();
-    for member in rows_where::<OrganisationMemberRow>(
+    for member in rows_where::<OrganisationMemberChangeRow>(
         database,
         "organisation_member",
         "organisation_id",

@@ -2,7 +2,7 @@
 
 use mongodb::Database;
 use shared_dto::read_model::{SessionSalesDocument, collection};
-use shared_dto::rows::SessionRow;
+use shared_dto::rows::SessionChangeRow;
 
 use crate::error::ProjectionError;
 use crate::model::documents::{remove, store};
@@ -10,7 +10,7 @@ use crate::model::rows::row;
 use crate::model::tally;
 
 pub async fn recompute(database: &Database, session_id: &str) -> Result<(), ProjectionError> {
-    let Some(session) = row::<SessionRow>(database, "session", session_id).await? else {
+    let Some(session) = row::<SessionChangeRow>(database, "session", session_id).await? else {
         return remove(database, collection::SALES, session_id).await;
     };
     let sales = tally::session(database, session_id).await?;

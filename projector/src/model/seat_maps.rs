@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 use mongodb::Database;
 use shared_dto::layout::Layout;
 use shared_dto::read_model::{SeatMapDocument, TierView, collection};
-use shared_dto::rows::{SessionLayoutRow, SessionRow, TierRow};
+use shared_dto::rows::{SessionChangeRow, SessionLayoutChangeRow, TierChangeRow};
 
 use crate::error::ProjectionError;
 use crate::model::documents::{remove, store};
 use crate::model::rows::{row, rows_where};
 
 pub async fn recompute(database: &Database, session_id: &str) -> Result<(), ProjectionError> {
-    let session = row::<SessionRow>(database, "session", session_id).await?;
-    let layout_row = row::<SessionLayoutRow>(database, "session_layout", session_id).await?;
+    let session = row::<SessionChangeRow>(database, "session", session_id).await?;
+    let layout_row = row::<SessionLayoutChangeRow>(database, "session_layout", session_id).await?;
     let (Some(session), Some(layout_row)) = (session, layout_row) else {
         return remove(database, collection::SEAT_MAPS, session_id).await;
     };
@@ -49,20 +49,21 @@ pub async fn tier_views(
     event_id: &str,
     versions: &mut BTreeMap<String, i64>,
 ) -> Result<Vec<TierView>, ProjectionError> {
-    let mut tiers: Vec<TierView> = rows_where::<TierRow>(database, "tier", "event_id", event_id)
-        .await?
-        .into_iter()
-        .map(|tier| {
-            versions.insert(format!("tier:{}", tier.tier_id), tier.version);
-            TierView {
-                tier_id: tier.tier_id.to_string(),
-                name: tier.name,
-                colour: tier.colour,
-                price_minor: tier.price_minor,
-                currency: tier.currency,
-            }
-        })
-        .collect();
+    let mut tiers: Vec<TierView> =
+        rows_where::<TierChangeRow>(database, "tier", "event_id", event_id)
+            .await?
+            .into_iter()
+            .map(|tier| {
+                versions.insert(format!("tier:{}", tier.tier_id), tier.version);
+                TierView {
+                    tier_id: tier.tier_id.to_string(),
+                    name: tier.name,
+                    colour: tier.colour,
+                    price_minor: tier.price_minor,
+                    currency: tier.currency,
+                }
+            })
+            .collect();
     tiers.sort_by(|left, right| {
         right
             .price_minor

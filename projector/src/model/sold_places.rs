@@ -2,15 +2,15 @@
 
 use mongodb::Database;
 use shared_dto::read_model::{SoldPlaceDocument, collection};
-use shared_dto::rows::TicketRow;
+use shared_dto::rows::TicketChangeRow;
 
 use crate::error::ProjectionError;
 use crate::model::documents::{remove, store};
 use crate::model::rows::row;
 
 pub async fn recompute(database: &Database, ticket_id: &str) -> Result<(), ProjectionError> {
-    let ticket = row::<TicketRow>(database, "ticket", ticket_id).await?;
-    let Some(ticket) = ticket.filter(TicketRow::is_valid) else {
+    let ticket = row::<TicketChangeRow>(database, "ticket", ticket_id).await?;
+    let Some(ticket) = ticket.filter(TicketChangeRow::is_valid) else {
         // Refunded, voided or deleted: the place is free again.
         return remove(database, collection::SOLD_PLACES, ticket_id).await;
     };

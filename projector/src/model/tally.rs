@@ -15,7 +15,7 @@ use futures::TryStreamExt;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::{Database, IndexModel};
 use shared_dto::read_model::TierSales;
-use shared_dto::rows::TicketRow;
+use shared_dto::rows::TicketChangeRow;
 
 use crate::change::RowChange;
 use crate::error::ProjectionError;
@@ -78,7 +78,7 @@ impl Delta {
     }
 }
 
-fn contribution(ticket: &TicketRow) -> Option<(String, String, Delta)> {
+fn contribution(ticket: &TicketChangeRow) -> Option<(String, String, Delta)> {
     ticket.is_valid().then(|| {
         (
             ticket.session_id.to_string(),
@@ -97,7 +97,7 @@ fn ticket_contribution(
     state: Option<&Mirrored>,
 ) -> Result<Option<(String, String, Delta)>, ProjectionError> {
     match state {
-        Some(state) if !state.deleted => Ok(contribution(&decode::<TicketRow>(&state.row)?)),
+        Some(state) if !state.deleted => Ok(contribution(&decode::<TicketChangeRow>(&state.row)?)),
         _ => Ok(None),
     }
 }
@@ -246,7 +246,7 @@ pub async fn backfill(database: &Database) -> Result<(), ProjectionError> {
         .await?;
     let mut totals: BTreeMap<TallyKey, Delta> = BTreeMap::new();
     for row in mirror::rows_matching(database, TICKET, Document::new()).await? {
-        let ticket = match decode::<TicketRow>(&row) {
+        let ticket = match decode::<TicketChangeRow>(&row) {
             Ok(ticket) => ticket,
             // Its change went to the dead-letter topic the same way; it counts for nothing.
             Err(error) => {
