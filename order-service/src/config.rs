@@ -1,13 +1,12 @@
 //! The order-service configuration: flags, with environment variables as the usual source.
 
-use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
 
 use service_runtime::ServerArgs;
 use service_runtime::engine::{OidcArgs, PostgresArgs, RedisArgs};
+pub use service_runtime::redact::Secret;
 use service_runtime::telemetry::LogArgs;
 
 /// Where the service listens when neither `--listen` nor `LISTEN_ADDR` says otherwise.
@@ -155,28 +154,4 @@ pub struct WaitingRoomArgs {
     /// Joins of a waiting room's queue one client address may make per minute.
     #[arg(long, env = "QUEUE_JOINS_PER_MINUTE", default_value_t = 30)]
     pub queue_joins_per_minute: u32,
-}
-
-/// A setting that must never reach a log line, including through `Debug`.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(..)")
-    }
-}
-
-impl FromStr for Secret {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self(value.to_owned()))
-    }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use service_runtime::ServerArgs;
 use service_runtime::engine::{KafkaArgs, OidcArgs, PostgresArgs, RedisArgs};
+use service_runtime::redact::Secret;
 use service_runtime::telemetry::LogArgs;
 
 use crate::feed::Scope;
@@ -75,7 +76,7 @@ pub struct JobArgs {
         default_value = "boxoffice-services-secret",
         hide_default_value = true
     )]
-    pub service_client_secret: ClientSecret,
+    pub service_client_secret: Secret,
     /// How often due jobs are looked for, in milliseconds.
     #[arg(long, env = "SCHEDULER_POLL_MS", default_value_t = 1000)]
     pub poll_ms: u64,
@@ -110,29 +111,5 @@ impl JobArgs {
 
     pub fn trending_interval(&self) -> Duration {
         Duration::from_secs(self.trending_interval_secs.max(1))
-    }
-}
-
-/// A secret that stays out of logs and `Debug` output.
-#[derive(Clone)]
-pub struct ClientSecret(String);
-
-impl ClientSecret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for ClientSecret {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("ClientSecret(redacted)")
-    }
-}
-
-impl std::str::FromStr for ClientSecret {
-    type Err = std::convert::Infallible;
-
-    fn from_str(secret: &str) -> Result<Self, Self::Err> {
-        Ok(Self(secret.to_owned()))
     }
 }
