@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 use serde_json::json;
-use shared_dto::status::SessionStatus;
+use shared_dto::status::{EventStatus, SessionStatus};
 use uuid::Uuid;
 
 use crate::support::{TestApp, grid_layout, spawn_app};
@@ -406,4 +406,133 @@ async fn every_refusal_is_json_naming_the_field_in_plain_words() {
         .await;
     assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
     assert_eq!(wrong_method.code(), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn a_cancelled_event_cancels_its_sessions_and_takes_no_more_changes() {
+    let app = spawn_app().await;
+    let (organisation, event, tier) = event_with_tier(&app).await;
+    let venue = app.venue(&app.organiser, organisation).await;
+    let session = app
+        .session(&app.organiser, event, venue, 5)
+        .await
+        .id("session_id");
+
+    let cancelled = app
+        .post(
+            &format!("/api/manage/events/{event}/cancel"),
+            &app.organiser,
+            json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], EventStatus::Cancelled.as_str());
+    let again = app
+        .post(
+            &format!("/api/manage/events/{event}/cancel"),
+            &app.organiser,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        again.status, 200,
+        "cancelling twice is harmless: {}",
+        again.body
+    );
+    let session_now = app
+        .get(&format!("/api/manage/sessions/{session}"), &app.organiser)
+        .await;
+    assert_eq!(
+        session_now.body["status"],
+        SessionStatus::Cancelled.as_str()
+    );
+
+    let refusals = [
+        app.session(&app.organiser, event, venue, 6).await,
+        app.patch(
+            &format!("/api/manage/events/{event}"),
+            &app.organiser,
+            json!({"title": "Another night"}),
+        )
+        .await,
+        app.put(
+            &format!("/api/manage/events/{event}/layout"),
+            &app.organiser,
+            grid_layout(2, 2, tier),
+        )
+        .await,
+        app.post(
+            &format!("/api/manage/events/{event}/publish"),
+            &app.organiser,
+            json!({}),
+        )
+        .await,
+    ];
+    for refusal in refusals {
+        assert_eq!(refusal.status, 409, "{}", refusal.body);
+        assert_eq!(refusal.code(), "event_closed", "{}", refusal.body);
+    }
+    assert_eq!(app.count("session").await, 1, "no session was added");
+    assert_eq!(app.count("event_layout").await, 0, "no layout was stored");
+    let unchanged = app
+        .get(&format!("/api/manage/events/{event}"), &app.organiser)
+        .await;
+    assert_eq!(unchanged.body["title"], "Night at the Harbour");
+}
+
+#[tokio::test]
+async fn waiting_room_settings_are_kept_checked_per_field_and_refused_once_a_session_is_cancelled()
+{
+    let app = spawn_app().await;
+    let (organisation, event, _) = event_with_tier(&app).await;
+    let venue = app.venue(&app.organiser, organisation).await;
+    let session = app
+        .session(&app.organiser, event, venue, 5)
+        .await
+        .id("session_id");
+    let path = format!("/api/manage/sessions/{session}/waiting-room");
+
+    let unset = app.get(&path, &app.organiser).await;
+    assert_eq!(unset.status, 200, "{}", unset.body);
+    assert_eq!(unset.body["enabled"], false);
+    assert_eq!(unset.body["admit_per_minute"], 500);
+
+    let set = app
+        .put(
+            &path,
+            &app.organiser,
+            json!({"enabled": true, "admit_per_minute": 1200, "pass_minutes": 5}),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let stored = app.get(&path, &app.organiser).await;
+    assert_eq!(stored.body["enabled"], true);
+    assert_eq!(stored.body["admit_per_minute"], 1200);
+    assert_eq!(stored.body["opens_minutes_before_sale"], 30);
+    assert_eq!(stored.body["pass_minutes"], 5);
+
+    let out_of_range = app
+        .put(
+            &path,
+            &app.organiser,
+            json!({"enabled": true, "pass_minutes": 0}),
+        )
+        .await;
+    assert_eq!(out_of_range.status, 422, "{}", out_of_range.body);
+    assert_eq!(out_of_range.field(), "/pass_minutes");
+
+    let cancel = app
+        .post(
+            &format!("/api/manage/sessions/{session}/status"),
+            &app.organiser,
+            json!({"status": "CANCELLED"}),
+        )
+        .await;
+    assert_eq!(cancel.status, 200, "{}", cancel.body);
+    let closed = app
+        .put(&path, &app.organiser, json!({"enabled": false}))
+        .await;
+    assert_eq!(closed.status, 409, "{}", closed.body);
+    assert_eq!(closed.code(), "session_closed");
+    assert_eq!(app.get(&path, &app.organiser).await.body["enabled"], true);
 }
