@@ -36,6 +36,7 @@ impl TestDatabase {
         let template = ensure_template(env, &mut admin, migrators).await?;
         let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
         let name = format!("test_{now}_{}", uuid::Uuid::new_v4().simple());
+        // Dynamic: a database's name cannot be a bind parameter in DDL.
         admin
             .execute(format!(r#"create database "{name}" template "{template}""#).as_str())
             .await
@@ -56,18 +57,20 @@ async fn ensure_template(
     migrators: &[&Migrator],
 ) -> anyhow::Result<String> {
     let template = format!("template_{:016x}", migrations_hash(migrators));
-    admin
-        .execute("select pg_advisory_lock(hashtext('boxoffice-test-template'))")
+    sqlx::query!("select pg_advisory_lock(hashtext('boxoffice-test-template'))")
+        .execute(&mut *admin)
         .await?;
     let outcome = async {
-        let exists: bool =
-            sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
-                .bind(&template)
-                .fetch_one(&mut *admin)
-                .await?;
+        let exists = sqlx::query_scalar!(
+            r#"select exists(select 1 from pg_database where datname = $1) as "exists!""#,
+            template
+        )
+        .fetch_one(&mut *admin)
+        .await?;
         if !exists {
             drop_stale_test_databases(admin).await?;
             let building = format!("{template}_building");
+            // Dynamic: a database's name cannot be a bind parameter in DDL.
             admin
                 .execute(format!(r#"drop database if exists "{building}""#).as_str())
                 .await?;
@@ -83,7 +86,7 @@ async fn ensure_template(
             }
             connection.close().await?;
             // Renamed only once complete, so a crash mid-migration never leaves a usable
-            // half-migrated template behind.
+            // half-migrated template behind (dynamic, as above).
             admin
                 .execute(format!(r#"alter database "{building}" rename to "{template}""#).as_str())
                 .await?;
@@ -91,8 +94,8 @@ async fn ensure_template(
         anyhow::Ok(())
     }
     .await;
-    admin
-        .execute("select pg_advisory_unlock(hashtext('boxoffice-test-template'))")
+    sqlx::query_scalar!("select pg_advisory_unlock(hashtext('boxoffice-test-template'))")
+        .fetch_one(&mut *admin)
         .await?;
     outcome.map(|()| template)
 }
@@ -107,10 +110,11 @@ fn migrations_hash(migrators: &[&Migrator]) -> u64 {
 }
 
 async fn drop_stale_test_databases(admin: &mut PgConnection) -> anyhow::Result<()> {
-    let names: Vec<String> =
-        sqlx::query_scalar("select datname from pg_database where datname like 'test\\_%'")
-            .fetch_all(&mut *admin)
-            .await?;
+    let names = sqlx::query_scalar!(
+        r#"select datname::text as "datname!" from pg_database where datname like 'test\_%'"#
+    )
+    .fetch_all(&mut *admin)
+    .await?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
     for name in names {
         let created = name
@@ -118,6 +122,7 @@ async fn drop_stale_test_databases(admin: &mut PgConnection) -> anyhow::Result<(
             .nth(1)
             .and_then(|stamp| stamp.parse::<u64>().ok());
         if created.is_some_and(|created| now.saturating_sub(created) > STALE_AFTER_SECS) {
+            // Dynamic: a database's name cannot be a bind parameter in DDL.
             admin
                 .execute(format!(r#"drop database if exists "{name}" with (force)"#).as_str())
                 .await?;
