@@ -1,6 +1,7 @@
 //! The organiser wizard, step by step over HTTP, to a published event.
 
 use serde_json::json;
+use shared_dto::status::EventStatus;
 
 use crate::support::{grid_layout, spawn_app};
 
@@ -112,12 +113,12 @@ async fn an_incomplete_event_refuses_to_publish_and_says_what_is_missing() {
         refused.body["error"]["missing"],
         json!(["category", "tiers", "layout", "sessions"])
     );
-    let status: String = sqlx::query_scalar("select status::text from event where event_id = $1")
+    let status: EventStatus = sqlx::query_scalar("select status from event where event_id = $1")
         .bind(event)
         .fetch_one(&app.pool)
         .await
         .expect("event");
-    assert_eq!(status, "draft");
+    assert_eq!(status, EventStatus::Draft);
 }
 
 #[tokio::test]
