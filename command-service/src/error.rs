@@ -29,6 +29,10 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("the event is not ready to publish")]
     Incomplete { missing: Vec<String> },
+    /// 503: the database could not be reached now (every connection busy, or one that died);
+    /// nothing was written, a retry may pass.
+    #[error("the service is busy; try again shortly")]
+    Busy(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -62,6 +66,8 @@ impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::RowNotFound => Self::NotFound,
+            // Pooled connections are not pinged before use: one that died fails its query once.
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => Self::Busy(error.to_string()),
             sqlx::Error::Database(db) => match db.constraint() {
                 Some("discount_event_code_key") => Self::conflict(
                     "duplicate_code",
@@ -121,6 +127,13 @@ impl IntoResponse for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorBody::new("incomplete", message).with_detail("missing", missing),
             ),
+            Self::Busy(detail) => {
+                tracing::warn!(error = %detail, "request could not be served now");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorBody::new("unavailable", message),
+                )
+            }
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -129,6 +142,34 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_busy_not_a_fault() {
+        for error in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
+        ] {
+            let response = ApiError::from(error).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(
+                response
+                    .headers()
+                    .contains_key(axum::http::header::RETRY_AFTER)
+            );
+        }
     }
 }
