@@ -38,23 +38,20 @@ pub async fn of_session(
     pool: &PgPool,
     session_id: Uuid,
 ) -> Result<Option<Availability>, sqlx::Error> {
-    let row: Option<(SessionStatus, i64, i64)> = sqlx::query_as(
-        "select s.status,
-                (l.seat_count + l.standing_capacity)::bigint,
+    let row = sqlx::query_as!(
+        Availability,
+        r#"select s.status as "status: SessionStatus",
+                (l.seat_count + l.standing_capacity)::bigint as "places!",
                 (select count(*) from ticket t
-                  where t.session_id = s.session_id and t.status = $2)
+                  where t.session_id = s.session_id and t.status = $2) as "sold!"
          from session s join session_layout l using (session_id)
-         where s.session_id = $1",
+         where s.session_id = $1"#,
+        session_id,
+        TicketStatus::Valid.as_db_str(),
     )
-    .bind(session_id)
-    .bind(TicketStatus::Valid)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(status, places, sold)| Availability {
-        status,
-        places,
-        sold,
-    }))
+    Ok(row)
 }
 
 #[cfg(test)]

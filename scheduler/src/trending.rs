@@ -37,8 +37,8 @@ async fn sales(
     events: Option<&[Uuid]>,
 ) -> Result<Vec<(Uuid, TrendingDetail)>, sqlx::Error> {
     // Listed: published, with a session still to come that is not cancelled.
-    let rows: Vec<(Uuid, i64, f64, i64, i64)> = sqlx::query_as(
-        "with listed as (
+    let rows = sqlx::query!(
+        r#"with listed as (
              select e.event_id from event e
              where e.status = $4
                and ($3::uuid[] is null or e.event_id = any($3))
@@ -51,7 +51,7 @@ async fn sales(
              where s.starts_at > $1 and s.status <> $5
          ), recent as (
              select t.event_id, count(*) as tickets,
-                    sum(power(0.5, extract(epoch from ($1 - t.issued_at)) / 3600.0 / $2))::float8 as weighted
+                    sum(power(0.5, extract(epoch from ($1 - t.issued_at)) / 3600.0 / $2::float8))::float8 as weighted
              from ticket t join listed using (event_id)
              where t.status = $6 and t.issued_at > $1 - interval '7 days'
              group by t.event_id
@@ -61,31 +61,32 @@ async fn sales(
                          where t.session_id = u.session_id and t.status = $6))::bigint as sold
              from upcoming u group by u.event_id
          )
-         select listed.event_id, coalesce(recent.tickets, 0), coalesce(recent.weighted, 0),
-                coalesce(sold.places, 0), coalesce(sold.sold, 0)
-         from listed left join recent using (event_id) left join sold using (event_id)",
+         select listed.event_id as "event_id!", coalesce(recent.tickets, 0) as "tickets!",
+                coalesce(recent.weighted, 0) as "weighted!",
+                coalesce(sold.places, 0) as "places!", coalesce(sold.sold, 0) as "sold!"
+         from listed left join recent using (event_id) left join sold using (event_id)"#,
+        now,
+        shared_dto::trending::HALF_LIFE_HOURS,
+        events,
+        EventStatus::Published as _,
+        SessionStatus::Cancelled as _,
+        TicketStatus::Valid.as_db_str(),
     )
-    .bind(now)
-    .bind(shared_dto::trending::HALF_LIFE_HOURS)
-    .bind(events)
-    .bind(EventStatus::Published)
-    .bind(SessionStatus::Cancelled)
-    .bind(TicketStatus::Valid)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(event_id, tickets, weighted, places, sold)| {
-            let sell_through = if places > 0 {
-                (sold as f64 / places as f64).clamp(0.0, 1.0)
+        .map(|row| {
+            let sell_through = if row.places > 0 {
+                (row.sold as f64 / row.places as f64).clamp(0.0, 1.0)
             } else {
                 0.0
             };
             (
-                event_id,
+                row.event_id,
                 TrendingDetail {
-                    tickets_last_7_days: u64::try_from(tickets).unwrap_or(0),
-                    recent_sales: weighted,
+                    tickets_last_7_days: u64::try_from(row.tickets).unwrap_or(0),
+                    recent_sales: row.weighted,
                     sell_through,
                     ..TrendingDetail::default()
                 },

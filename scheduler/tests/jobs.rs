@@ -12,6 +12,7 @@ use clap::Parser;
 use mongodb::bson::{Document, doc};
 use scheduler::clock::ManualClock;
 use scheduler::feed::Scope;
+use scheduler::jobs::JobStatus;
 use serde_json::{Value, json};
 use shared_dto::layout::{Block, SeatedGrid};
 use shared_dto::status::SessionStatus;
@@ -242,15 +243,21 @@ impl Fixture {
     }
 
     /// (kind, due_at, status, attempts) of a session's jobs, by kind.
-    async fn jobs(&self, session: Uuid) -> Vec<(String, DateTime<Utc>, String, i32)> {
-        sqlx::query_as(
+    async fn jobs(&self, session: Uuid) -> Vec<(String, DateTime<Utc>, JobStatus, i32)> {
+        let rows: Vec<(String, DateTime<Utc>, String, i32)> = sqlx::query_as(
             "select kind, due_at, status, attempts from scheduled_job
              where session_id = $1 order by kind",
         )
         .bind(session)
         .fetch_all(&self.pool)
         .await
-        .expect("the job table")
+        .expect("the job table");
+        rows.into_iter()
+            .map(|(kind, due_at, status, attempts)| {
+                let status = status.parse().expect("a job status");
+                (kind, due_at, status, attempts)
+            })
+            .collect()
     }
 
     async fn status(&self, session: Uuid) -> SessionStatus {
@@ -272,8 +279,8 @@ impl Fixture {
         &self,
         session: Uuid,
         what: &str,
-        accept: impl Fn(&[(String, DateTime<Utc>, String, i32)]) -> bool,
-    ) -> Vec<(String, DateTime<Utc>, String, i32)> {
+        accept: impl Fn(&[(String, DateTime<Utc>, JobStatus, i32)]) -> bool,
+    ) -> Vec<(String, DateTime<Utc>, JobStatus, i32)> {
         wait_until(what, DEADLINE, || async {
             let jobs = self.jobs(session).await;
             accept(&jobs).then_some(jobs)
@@ -324,7 +331,7 @@ async fn projector(env: &StackEnv) -> (TestMongo, RunningService) {
     (mongo, service)
 }
 
-fn kinds_due(jobs: &[(String, DateTime<Utc>, String, i32)]) -> Vec<(&str, DateTime<Utc>)> {
+fn kinds_due(jobs: &[(String, DateTime<Utc>, JobStatus, i32)]) -> Vec<(&str, DateTime<Utc>)> {
     jobs.iter()
         .map(|(kind, due_at, _, _)| (kind.as_str(), *due_at))
         .collect()
@@ -381,7 +388,8 @@ async fn sales_open_and_close_on_time_once_across_two_replicas_and_reach_the_cat
         .await;
     let ran = fixture
         .wait_for_jobs(session, "every job done", |jobs| {
-            jobs.iter().all(|(_, _, status, _)| status == "done")
+            jobs.iter()
+                .all(|(_, _, status, _)| *status == JobStatus::Done)
         })
         .await;
     // Two replicas polled every 50 ms; each job was claimed and run exactly once (the reminder
@@ -451,7 +459,7 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
     // Its sales jobs go; refunding whatever it sold comes due at once, and runs.
     let refunded = fixture
         .wait_for_jobs(cancelled, "a cancelled session refunded", |jobs| {
-            jobs.len() == 1 && jobs[0].2 == "done"
+            jobs.len() == 1 && jobs[0].2 == JobStatus::Done
         })
         .await;
     assert_eq!(refunded[0].0, "refund_cancelled");
@@ -466,8 +474,9 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
             moved,
             "the opening refused while the event is a draft",
             |jobs| {
-                jobs.iter()
-                    .any(|(kind, _, status, _)| kind == "open_sales" && status == "failed")
+                jobs.iter().any(|(kind, _, status, _)| {
+                    kind == "open_sales" && *status == JobStatus::Failed
+                })
             },
         )
         .await;
@@ -480,7 +489,7 @@ async fn moved_times_reschedule_cancelled_sessions_are_refunded_and_publishing_r
     let opened = fixture
         .wait_for_jobs(moved, "the opening done", |jobs| {
             jobs.iter()
-                .any(|(kind, _, status, _)| kind == "open_sales" && status == "done")
+                .any(|(kind, _, status, _)| kind == "open_sales" && *status == JobStatus::Done)
         })
         .await;
     assert!(
@@ -607,7 +616,7 @@ async fn a_session_sells_out_with_its_last_place_and_is_back_on_sale_after_a_ref
             .jobs(session)
             .await
             .iter()
-            .any(|(kind, _, status, _)| kind == "check_availability" && status == "done")
+            .any(|(kind, _, status, _)| kind == "check_availability" && *status == JobStatus::Done)
             .then_some(())
     })
     .await;
@@ -816,8 +825,8 @@ async fn a_scheduler_killed_in_the_middle_of_a_job_loses_it_to_no_one_and_it_run
         .find(|(kind, ..)| kind == "refund_cancelled")
         .expect("the refund job");
     assert_eq!(
-        (refund.2.as_str(), refund.3),
-        ("pending", 0),
+        (refund.2, refund.3),
+        (JobStatus::Pending, 0),
         "the killed replica's claim was undone: {jobs:?}"
     );
 
@@ -828,8 +837,9 @@ async fn a_scheduler_killed_in_the_middle_of_a_job_loses_it_to_no_one_and_it_run
         .await;
     let done = fixture
         .wait_for_jobs(session, "the refund job done", |jobs| {
-            jobs.iter()
-                .any(|(kind, _, status, _)| kind == "refund_cancelled" && status == "done")
+            jobs.iter().any(|(kind, _, status, _)| {
+                kind == "refund_cancelled" && *status == JobStatus::Done
+            })
         })
         .await;
     let refund = done
