@@ -282,10 +282,10 @@ impl IntoResponse for ApiError {
             }
             Self::Busy(detail) => {
                 tracing::warn!(error = %detail, "request could not be served now");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    ErrorBody::new("unavailable", message),
-                )
+                // Momentary: a second spreads the retries of a peak without losing the client.
+                let body = ErrorBody::new("unavailable", message);
+                let retry = [(axum::http::header::RETRY_AFTER, "1")];
+                return (StatusCode::SERVICE_UNAVAILABLE, retry, Json(body)).into_response();
             }
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
@@ -295,15 +295,7 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // Busy is momentary: a second spreads the retries of a peak without losing the buyer.
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("1"),
-            );
-        }
-        response
+        (status, Json(body)).into_response()
     }
 }
 
